@@ -1,0 +1,619 @@
+"""YAML seed files → SeedSpec: safe parsing, `extends:` merging, validation with file:line:col errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+import math
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Literal, Union
+
+import yaml
+
+from .spec import LIMITS, SeedSpec
+
+__all__ = ["Problem", "SeedError", "load_seed", "parse_seed", "spec_from_data", "spec_to_data",
+           "spec_hash", "presets", "PRESET_DIR", "field_key", "spec_fields"]
+
+PRESET_DIR = Path(__file__).with_name("presets")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_MAX_NODES = 200_000      # after alias expansion: stops "billion laughs" documents
+_MAX_DEPTH = 64
+_MAX_STR = 10_000
+_SAFE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a seed file, located."""
+    file: str
+    line: int           # 1-based; 0 when the value came from data, not a file
+    col: int
+    path: str           # key path, e.g. terrain.noise.octaves or audience[1].count
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}: " if self.line else f"{self.file}: "
+        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be used; str() is one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ------------------------------------------------------------------------------------ located values
+
+class _Node:
+    """A YAML value with where it came from (file, 1-based line and column)."""
+    __slots__ = ("value", "file", "line", "col", "key_line", "key_col")
+
+    def __init__(self, value: Any, file: str, line: int, col: int):
+        self.value, self.file, self.line, self.col = value, file, line, col
+        self.key_line, self.key_col = line, col
+
+
+def _problem(node: _Node, path: str, message: str, at_key: bool = False) -> Problem:
+    if at_key:
+        return Problem(node.file, node.key_line, node.key_col, path, message)
+    return Problem(node.file, node.line, node.col, path, message)
+
+
+class _Builder:
+    """Turns a composed YAML node graph into _Node trees, refusing unsafe or ambiguous YAML."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.count = 0
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: str, depth: int = 0) -> _Node:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise _Abort(Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path,
+                                 f"document has more than {_MAX_NODES} values once aliases are expanded"))
+        if depth > _MAX_DEPTH:
+            raise _Abort(Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path,
+                                 f"nested deeper than {_MAX_DEPTH} levels"))
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if node.tag not in _SAFE_TAGS:
+            if node.tag == "tag:yaml.org,2002:merge":
+                msg = "merge keys (<<) are not supported (use extends: to build on another file)"
+            else:
+                msg = f"tag {_short_tag(node.tag)} is not allowed (seed files are plain YAML: no tags)"
+            self.problems.append(Problem(self.file, line, col, path, msg))
+            return _Node(_SKIP, self.file, line, col)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, _Node] = {}
+            for key_node, value_node in node.value:
+                kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(self.file, kline, kcol, path, "merge keys (<<) are not "
+                                                 "supported (use extends: to build on another file)"))
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
+                    self.problems.append(Problem(self.file, kline, kcol, path,
+                                                 f"key {str(shown)[:40]!r} is not a plain name"))
+                    continue
+                key = key_node.value
+                sub = _join(path, key)
+                if key in out:
+                    first = out[key]
+                    self.problems.append(Problem(self.file, kline, kcol, sub,
+                                                 f"duplicate key (first given at line {first.key_line})"))
+                    continue
+                child = self.build(value_node, sub, depth + 1)
+                child.key_line, child.key_col = kline, kcol
+                out[key] = child
+            return _Node(out, self.file, line, col)
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.build(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)]
+            return _Node(items, self.file, line, col)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.problems.append(Problem(self.file, line, col, path, f"unreadable value ({exc})"))
+            value = _SKIP
+        return _Node(value, self.file, line, col)
+
+
+class _Skip:
+    """Stands for a value already reported as a problem: validation passes over it silently."""
+
+
+_SKIP: Any = _Skip()
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _compose(text: str, file: str, problems: list[Problem]) -> _Node | None:
+    """Parse one YAML document into a _Node tree.
+
+    Problems that still leave a usable tree (duplicate keys, tags) go to `problems`, so validation can
+    report everything at once; the rest raise SeedError.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}: {what}"
+        raise SeedError([Problem(file, line, col, "", f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:   # reader errors: characters YAML does not allow
+        line = 1 + text.count("\n", 0, getattr(exc, "position", 0) or 0)
+        raise SeedError([Problem(file, line, 1, "", f"not valid YAML text ({_one_line(exc)})")]) from None
+    except RecursionError:
+        raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
+    if root is None:
+        return None
+    builder = _Builder(file)
+    try:
+        tree = builder.build(root, "")
+    except _Abort as abort:
+        raise SeedError([abort.problem]) from None
+    except RecursionError:
+        raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
+    problems.extend(builder.problems)
+    return tree
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+# ---------------------------------------------------------------------------------- reading + extends
+
+def _read_text(path: Path, shown: str, at: Problem | None = None) -> str:
+    """Read a seed file as UTF-8 text, refusing binaries and oversized files before reading them whole."""
+    def fail(message: str) -> SeedError:
+        if at is not None:
+            return SeedError([dataclasses.replace(at, message=f"{message}: {shown}")])
+        return SeedError([Problem(shown, 0, 0, "", message)])
+
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise fail("is a directory, not a seed file")
+        if size > LIMITS["file.bytes"]:
+            raise fail(f"file is {size} bytes, above the limit of {LIMITS['file.bytes']} bytes")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot read ({exc.strerror or exc})") from None
+    if len(data) > LIMITS["file.bytes"]:
+        raise fail(f"file is above the limit of {LIMITS['file.bytes']} bytes")
+    if b"\0" in data:
+        raise fail("is a binary file, not YAML text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = 1 + data.count(b"\n", 0, exc.start)
+        raise SeedError([Problem(shown, line, 1, "", "is not UTF-8 text")]) from None
+    return text
+
+
+def presets() -> list[str]:
+    """Names of the bundled presets usable with `extends:`."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def _resolve_extends(node: _Node, base_dir: Path | None, chain: list[Path], path: str) -> Path:
+    name = node.value
+    if not isinstance(name, str) or not name:
+        raise SeedError([_problem(node, path, "expected a preset name or a file path")])
+    if "/" not in name and "\\" not in name and not name.endswith((".yaml", ".yml")):
+        candidate = PRESET_DIR / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+        raise SeedError([_problem(node, path, f"no bundled preset named {name!r} "
+                                  f"(presets: {', '.join(presets()) or 'none'}; a file needs .yaml)")])
+    candidate = Path(name)
+    if not candidate.is_absolute():
+        candidate = (base_dir or Path.cwd()) / candidate
+    return candidate
+
+
+def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path],
+               problems: list[Problem]) -> _Node:
+    """Compose a document and fold its `extends:` chain underneath it."""
+    tree = _compose(text, file, problems)
+    if tree is None:
+        raise SeedError([Problem(file, 1, 1, "", "file is empty (a seed file is a mapping; "
+                                 "`seed: 1` alone is enough)")])
+    if not isinstance(tree.value, dict):
+        kind = "a list" if isinstance(tree.value, list) else f"a single value ({_describe_value(tree.value)})"
+        raise SeedError([_problem(tree, "", f"the document is {kind}, expected a mapping of keys "
+                                  "such as seed:, terrain:, stage:")])
+    ext = tree.value.pop("extends", None)
+    if ext is None:
+        return tree
+    names = ext.value if isinstance(ext.value, list) else [ext]
+    merged: _Node | None = None
+    for i, item in enumerate(names):
+        where = f"extends[{i}]" if isinstance(ext.value, list) else "extends"
+        target = _resolve_extends(item, base_dir, chain, where)
+        resolved = target.resolve()
+        if resolved in chain:
+            loop = " → ".join(p.name for p in [*chain[chain.index(resolved):], resolved])
+            raise SeedError([_problem(item, where, f"extends cycle: {loop}")])
+        if len(chain) >= LIMITS["extends.depth"]:
+            raise SeedError([_problem(item, where, f"extends chain deeper than {LIMITS['extends.depth']}")])
+        at = _problem(item, where, "")
+        parent_text = _read_text(target, str(target), at=at)
+        parent = _load_tree(parent_text, str(target), target.parent, [*chain, resolved], problems)
+        merged = parent if merged is None else _merge(merged, parent)
+    return _merge(merged, tree) if merged is not None else tree
+
+
+def _merge(base: _Node, over: _Node) -> _Node:
+    """Deep merge: mappings merge key by key; anything else (lists too) is replaced."""
+    if isinstance(base.value, dict) and isinstance(over.value, dict):
+        out = dict(base.value)
+        for key, node in over.value.items():
+            out[key] = _merge(out[key], node) if key in out else node
+        merged = _Node(out, over.file, over.line, over.col)
+        merged.key_line, merged.key_col = over.key_line, over.key_col
+        return merged
+    return over
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+def field_key(f: dataclasses.Field) -> str:
+    """The YAML key of a spec field."""
+    return f.metadata.get("key") or f.name
+
+
+def spec_fields(cls: type) -> list[tuple[dataclasses.Field, str, Any]]:
+    """(field, yaml key, resolved type) for each field of a spec dataclass."""
+    hints = typing.get_type_hints(cls)
+    return [(f, field_key(f), hints[f.name]) for f in dataclasses.fields(cls)]
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _describe_type(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "an integer"
+    if tp is float:
+        return "a number"
+    if tp is str:
+        return "a string"
+    if getattr(tp, "__supertype__", None) is str:
+        return "a colour #rrggbb"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    if origin is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(tp))
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe_type(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"a list of {_plural(_describe_type(args[0]))}"
+        return f"a list of {len(args)} {_plural(_describe_type(args[0]))}"
+    return str(tp)
+
+
+def _plural(desc: str) -> str:
+    for a in ("an ", "a "):
+        if desc.startswith(a):
+            return desc[len(a):] + ("s" if not desc.endswith("s") else "")
+    return desc
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list):
+        return "seq"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "num"
+    if isinstance(value, str):
+        return "str"
+    return "other"
+
+
+def _type_kind(tp: Any) -> set[str]:
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return {"map"}
+    if origin is tuple:
+        return {"seq"}
+    if tp is bool:
+        return {"bool"}
+    if tp in (int, float):
+        return {"num"}
+    if tp is str or getattr(tp, "__supertype__", None) is str or origin is Literal:
+        args = typing.get_args(tp)
+        return {"num"} if origin is Literal and all(isinstance(a, int) for a in args) else {"str"}
+    if origin in (Union, types.UnionType):
+        return set().union(*(_type_kind(a) for a in typing.get_args(tp)))
+    return set()
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, node: _Node, path: str, message: str, at_key: bool = False) -> None:
+        self.problems.append(_problem(node, path, message, at_key))
+
+    def value(self, node: _Node, tp: Any, meta: dict, path: str) -> Any:
+        """Validate node against tp; returns the converted value, or _BAD after recording problems."""
+        v = node.value
+        if v is _SKIP:
+            return _BAD
+        origin = typing.get_origin(tp)
+        if dataclasses.is_dataclass(tp):
+            return self.section(node, tp, path)
+        if origin in (Union, types.UnionType):
+            args = typing.get_args(tp)
+            if v is None and type(None) in args:
+                return None
+            alts = [a for a in args if a is not type(None)]
+            fitting = [a for a in alts if _kind(v) in _type_kind(a)]
+            for alt in fitting:
+                trial = _Validator()
+                out = trial.value(node, alt, meta, path)
+                if not trial.problems:
+                    return out
+            if len(fitting) == 1:
+                return self.value(node, fitting[0], meta, path)
+            self.fail(node, path, f"{_describe_value(v)} is not valid (expected {_describe_type(tp)})")
+            return _BAD
+        if origin is Literal:
+            choices = typing.get_args(tp)
+            if v in choices and type(v) is type(choices[0]):
+                return v
+            names = [str(c) for c in choices]
+            hint = difflib.get_close_matches(str(v), names, n=1, cutoff=0.6) if isinstance(v, str) else []
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            self.fail(node, path, f"{_describe_value(v)} is not one of {', '.join(names)}{extra}")
+            return _BAD
+        if getattr(tp, "__supertype__", None) is str:   # Color
+            if isinstance(v, str) and _COLOR.match(v):
+                return v.lower()
+            self.fail(node, path, f"{_describe_value(v)} is not a colour (expected #rrggbb, e.g. \"#8f00ff\")")
+            return _BAD
+        if tp is bool:
+            if isinstance(v, bool):
+                return v
+            self.fail(node, path, f"{_describe_value(v)} is not true or false")
+            return _BAD
+        if tp is str:
+            if isinstance(v, str):
+                if len(v) > _MAX_STR:
+                    self.fail(node, path, f"text of {len(v)} characters is above the limit of {_MAX_STR}")
+                    return _BAD
+                return v
+            self.fail(node, path, f"{_describe_value(v)} is not a string (quote it)")
+            return _BAD
+        if tp in (int, float):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                self.fail(node, path, f"{_describe_value(v)} is not {_describe_type(tp)}")
+                return _BAD
+            if tp is int and isinstance(v, float):
+                self.fail(node, path, f"{v!r} is not a whole number (expected an integer)")
+                return _BAD
+            if isinstance(v, float) and not math.isfinite(v):
+                self.fail(node, path, f"{v!r} is not a finite number")
+                return _BAD
+            return self.check_range(node, tp(v), meta, path)
+        if origin is tuple:
+            args = typing.get_args(tp)
+            if not isinstance(v, list):
+                self.fail(node, path, f"{_describe_value(v)} is not {_describe_type(tp)}")
+                return _BAD
+            if len(args) == 2 and args[1] is Ellipsis:
+                most, least = meta.get("max_items"), meta.get("min_items")
+                if most is not None and len(v) > most:
+                    self.fail(node, path, f"{len(v)} items is above the limit of {most}")
+                    return _BAD
+                if least is not None and len(v) < least:
+                    self.fail(node, path, f"needs at least {least} item{'s' * (least > 1)}")
+                    return _BAD
+                items = [self.value(item, args[0], meta, f"{path}[{i}]") for i, item in enumerate(v)]
+            else:
+                if len(v) != len(args):
+                    self.fail(node, path, f"{_describe_value(v)} has the wrong length "
+                                          f"(expected {_describe_type(tp)})")
+                    return _BAD
+                items = [self.value(item, a, meta, f"{path}[{i}]") for i, (item, a) in enumerate(zip(v, args))]
+            return _BAD if any(i is _BAD for i in items) else tuple(items)
+        raise TypeError(f"unsupported spec type {tp!r} at {path}")  # a bug in spec.py, not in the input
+
+    def check_range(self, node: _Node, v: float, meta: dict, path: str) -> Any:
+        lo, hi, gt, limit = meta.get("lo"), meta.get("hi"), meta.get("gt"), meta.get("limit")
+        if lo is None and hi is None and gt is None:
+            return v
+        expected = _range_text(meta)
+        if gt is not None and not v > gt:
+            self.fail(node, path, f"{v!r} is too small ({expected})")
+            return _BAD
+        if lo is not None and v < lo:
+            self.fail(node, path, f"{v!r} is too small ({expected})")
+            return _BAD
+        if hi is not None and v > hi:
+            if limit:
+                self.fail(node, path, f"{v!r} is above the limit of {hi} for {limit} ({expected})")
+            else:
+                self.fail(node, path, f"{v!r} is too large ({expected})")
+            return _BAD
+        return v
+
+    def section(self, node: _Node, cls: type, path: str) -> Any:
+        if not isinstance(node.value, dict):
+            self.fail(node, path, f"{_describe_value(node.value)} is not a mapping (expected the "
+                                  f"{path.split('.')[-1] or 'seed'} section's keys)")
+            return _BAD
+        fields = spec_fields(cls)
+        by_key = {key: (f, tp) for f, key, tp in fields}
+        kwargs: dict[str, Any] = {}
+        bad = False
+        for key, child in node.value.items():
+            sub = _join(path, key)
+            if key not in by_key:
+                hint = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+                extra = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(by_key)}"
+                self.fail(child, sub, f"unknown key ({extra})", at_key=True)
+                bad = True
+                continue
+            f, tp = by_key[key]
+            out = self.value(child, tp, dict(f.metadata), sub)
+            if out is _BAD:
+                bad = True
+            else:
+                kwargs[f.name] = out
+        if bad:
+            return _BAD
+        obj = cls(**kwargs)
+        check = getattr(obj, "problems", None)
+        if check is not None:
+            for key, message in check():
+                target = node.value.get(key, node)
+                self.fail(target, _join(path, key), message)
+            if self.problems:
+                return _BAD
+        return obj
+
+
+class _Bad:
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_BAD: Any = _Bad()
+
+
+def _range_text(meta: dict) -> str:
+    lo, hi, gt = meta.get("lo"), meta.get("hi"), meta.get("gt")
+    if gt is not None and hi is not None:
+        return f"expected more than {gt:g} and at most {hi:g}"
+    if gt is not None:
+        return f"expected more than {gt:g}"
+    if lo is not None and hi is not None:
+        return f"expected {lo:g} to {hi:g}"
+    if lo is not None:
+        return f"expected at least {lo:g}"
+    return f"expected at most {hi:g}"
+
+
+def _validate(tree: _Node, earlier: list[Problem] | None = None) -> SeedSpec:
+    validator = _Validator()
+    spec = validator.section(tree, SeedSpec, "")
+    problems = [*(earlier or []), *validator.problems]
+    if problems:
+        problems.sort(key=lambda p: (p.file, p.line, p.col))
+        raise SeedError(problems)
+    return spec
+
+
+# -------------------------------------------------------------------------------------------- entries
+
+def parse_seed(text: str, file: str = "<string>", base_dir: str | os.PathLike | None = None) -> SeedSpec:
+    """A SeedSpec from seed-file text; raises SeedError (one located line per problem)."""
+    if len(text.encode("utf-8", "surrogatepass")) > LIMITS["file.bytes"]:
+        raise SeedError([Problem(file, 0, 0, "", f"text is above the limit of {LIMITS['file.bytes']} bytes")])
+    if "\0" in text:
+        raise SeedError([Problem(file, 0, 0, "", "is binary data, not YAML text")])
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise SeedError([Problem(file, 0, 0, "", "is not valid Unicode text")])
+    base = Path(base_dir) if base_dir is not None else None
+    chain = [Path(file).resolve()] if base is not None else []
+    problems: list[Problem] = []
+    return _validate(_load_tree(text, file, base, chain, problems), problems)
+
+
+def load_seed(path: str | os.PathLike) -> SeedSpec:
+    """Load, merge and validate a seed file; raises SeedError whose lines read `file:line:col: key: what`."""
+    p = Path(path)
+    shown = os.fspath(path)
+    text = _read_text(p, shown)
+    problems: list[Problem] = []
+    return _validate(_load_tree(text, shown, p.parent, [p.resolve()], problems), problems)
+
+
+def _from_data(value: Any, file: str) -> _Node:
+    if isinstance(value, dict):
+        return _Node({str(k): _from_data(v, file) for k, v in value.items()}, file, 0, 0)
+    if isinstance(value, (list, tuple)):
+        return _Node([_from_data(v, file) for v in value], file, 0, 0)
+    return _Node(value, file, 0, 0)
+
+
+def spec_from_data(data: Any, source: str = "<data>") -> SeedSpec:
+    """A SeedSpec from plain data (e.g. the resolved spec stored in a scene JSON)."""
+    if not isinstance(data, dict):
+        raise SeedError([Problem(source, 0, 0, "", "expected a mapping")])
+    return _validate(_from_data(data, source))
+
+
+def spec_to_data(spec: Any) -> Any:
+    """Plain JSON-able data of a spec, under the seed file's keys; `spec_from_data` inverts it."""
+    if dataclasses.is_dataclass(spec):
+        return {field_key(f): spec_to_data(getattr(spec, f.name)) for f in dataclasses.fields(spec)}
+    if isinstance(spec, tuple):
+        return [spec_to_data(v) for v in spec]
+    return spec
+
+
+def spec_hash(spec: SeedSpec) -> str:
+    """SHA-256 of the resolved spec's canonical JSON: equal for files that mean the same scene."""
+    text = json.dumps(spec_to_data(spec), sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def iter_problems(paths: Iterable[str]) -> Iterable[tuple[str, SeedSpec | None, SeedError | None]]:
+    """Load each path, yielding (path, spec, error)."""
+    for path in paths:
+        try:
+            yield path, load_seed(path), None
+        except SeedError as err:
+            yield path, None, err
