@@ -1,0 +1,1 @@
+"""Exporters: scene JSON (ours), and later glTF and heightmaps (the engines')."""

@@ -1,0 +1,209 @@
+"""Scene JSON (format scenegen.scene/1): export, exact load, and the walk both share with the schema."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+
+from .. import __version__
+from ..fileio import write_output
+from ..model import check_arrays
+from ..seedfile import SeedError, spec_from_data, spec_to_data
+from ..spec import SeedSpec
+
+__all__ = ["FORMAT", "SceneFormatError", "scene_to_data", "scene_from_data", "dumps_scene", "export_json",
+           "load_scene"]
+
+FORMAT = "scenegen.scene/1"
+HEADER = {
+    "units": "metres",
+    "axes": {"up": "+y", "forward": "-z", "handedness": "right"},
+    "colors": "linear RGB floats",
+}
+
+
+class SceneFormatError(ValueError):
+    """A file that is not a scene JSON this version can read."""
+
+
+# ------------------------------------------------------------------------------------------- encode
+
+def _encode_array(arr: np.ndarray, inline: bool) -> dict[str, Any]:
+    little = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+    out: dict[str, Any] = {"dtype": arr.dtype.name, "shape": list(arr.shape)}
+    if inline:
+        out["encoding"] = "inline"
+        out["data"] = little.reshape(-1).tolist()
+    else:
+        out["encoding"] = "base64"
+        out["data"] = base64.b64encode(np.ascontiguousarray(little).tobytes()).decode("ascii")
+    return out
+
+
+def _encode(value: Any, inline: bool) -> Any:
+    if isinstance(value, np.ndarray):
+        return _encode_array(value, inline)
+    if isinstance(value, SeedSpec):
+        return spec_to_data(value)
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name), inline) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_encode(v, inline) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value
+
+
+def scene_to_data(scene: Any, inline: bool = False) -> dict[str, Any]:
+    """The scene as plain JSON data: header first, then the scene's own fields."""
+    body = _encode(scene, inline)
+    terrain = scene.terrain
+    return {"format": FORMAT, "generator": {"name": "scenegen", "version": __version__}, **HEADER,
+            "height_range": list(terrain.height_range), **body}
+
+
+def dumps_scene(scene: Any, inline: bool = False) -> bytes:
+    """Deterministic JSON bytes: fixed key order, shortest round-trip floats, arrays on one line each."""
+    data = scene_to_data(scene, inline)
+    arrays: list[str] = []
+
+    def hoist(v: Any) -> Any:   # keep big arrays compact while the rest is indented for people
+        if isinstance(v, dict) and "encoding" in v and "dtype" in v:
+            arrays.append(json.dumps(v, separators=(",", ":"), allow_nan=False))
+            return f"\0array{len(arrays) - 1}\0"
+        if isinstance(v, dict):
+            return {k: hoist(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [hoist(x) for x in v]
+        return v
+
+    text = json.dumps(hoist(data), indent=1, ensure_ascii=False, allow_nan=False)
+    for i, arr in enumerate(arrays):
+        text = text.replace(f'"\\u0000array{i}\\u0000"', arr, 1)
+    return (text + "\n").encode("utf-8")
+
+
+def export_json(scene: Any, path: str | os.PathLike, inline: bool = False) -> None:
+    """Write the scene JSON atomically ("-" writes to standard output)."""
+    write_output(path, dumps_scene(scene, inline))
+
+
+# ------------------------------------------------------------------------------------------- decode
+
+def _decode_array(data: Any, meta: dict, where: str) -> np.ndarray:
+    if not isinstance(data, dict) or not {"dtype", "shape", "data"} <= set(data):
+        raise SceneFormatError(f"{where}: expected an array object {{dtype, shape, data}}")
+    dtype = np.dtype(meta["dtype"])
+    if data["dtype"] != dtype.name:
+        raise SceneFormatError(f"{where}: dtype {data['dtype']!r}, expected {dtype.name}")
+    shape = data["shape"]
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise SceneFormatError(f"{where}: bad shape {shape!r}")
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    raw = data["data"]
+    if isinstance(raw, str):
+        try:
+            buf = base64.b64decode(raw, validate=True)
+        except ValueError:
+            raise SceneFormatError(f"{where}: data is not base64") from None
+        if len(buf) != count * dtype.itemsize:
+            raise SceneFormatError(f"{where}: {len(buf)} bytes of data for shape {shape}")
+        arr = np.frombuffer(buf, dtype=dtype.newbyteorder("<")).astype(dtype)
+    elif isinstance(raw, list):
+        if len(raw) != count:
+            raise SceneFormatError(f"{where}: {len(raw)} values for shape {shape}")
+        arr = np.array(raw, dtype=np.float64 if dtype.kind == "f" else np.int64).astype(dtype)
+    else:
+        raise SceneFormatError(f"{where}: data must be base64 text or a list of numbers")
+    return arr.reshape(shape)
+
+
+def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
+    origin = typing.get_origin(tp)
+    if "dtype" in meta:
+        return _decode_array(data, meta, where)
+    if tp is SeedSpec:
+        try:
+            return spec_from_data(data, source=f"{where}")
+        except SeedError as err:
+            raise SceneFormatError(str(err)) from None
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise SceneFormatError(f"{where}: expected an object")
+        hints = typing.get_type_hints(tp)
+        kwargs = {}
+        for f in dataclasses.fields(tp):
+            if f.name not in data:
+                raise SceneFormatError(f"{where}.{f.name}: missing")
+            kwargs[f.name] = _decode(data[f.name], hints[f.name], dict(f.metadata), f"{where}.{f.name}")
+        record = tp(**kwargs)
+        check_arrays(record)
+        return record
+    if origin in (Union, types.UnionType):
+        args = typing.get_args(tp)
+        if data is None and type(None) in args:
+            return None
+        errors = []
+        for alt in (a for a in args if a is not type(None)):
+            try:
+                return _decode(data, alt, meta, where)
+            except SceneFormatError as exc:
+                errors.append(str(exc))
+        raise SceneFormatError(errors[0] if errors else f"{where}: unexpected null")
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if not isinstance(data, list):
+            raise SceneFormatError(f"{where}: expected a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(v, args[0], {}, f"{where}[{i}]") for i, v in enumerate(data))
+        if len(data) != len(args):
+            raise SceneFormatError(f"{where}: expected {len(args)} items")
+        return tuple(_decode(v, a, {}, f"{where}[{i}]") for i, (v, a) in enumerate(zip(data, args)))
+    if tp is float:
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            raise SceneFormatError(f"{where}: expected a number")
+        return float(data)
+    if tp is int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise SceneFormatError(f"{where}: expected an integer")
+        return data
+    if tp is bool:
+        if not isinstance(data, bool):
+            raise SceneFormatError(f"{where}: expected true or false")
+        return data
+    if tp is str:
+        if not isinstance(data, str):
+            raise SceneFormatError(f"{where}: expected a string")
+        return data
+    raise TypeError(f"unsupported scene field type {tp!r} at {where}")
+
+
+def scene_from_data(data: Any) -> Any:
+    """The Scene stored in scene JSON data; raises SceneFormatError when it is not one."""
+    from ..gen.scene import Scene
+
+    if not isinstance(data, dict):
+        raise SceneFormatError("not a scene: expected a JSON object")
+    if data.get("format") != FORMAT:
+        raise SceneFormatError(f"not a {FORMAT} file (format is {data.get('format')!r})")
+    return _decode(data, Scene, {}, "scene")
+
+
+def load_scene(path: str | os.PathLike) -> Any:
+    """Read a scene JSON written by export_json back into the identical Scene."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SceneFormatError(f"{os.fspath(path)}: cannot read scene JSON ({exc})") from None
+    return scene_from_data(data)

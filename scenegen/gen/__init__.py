@@ -1,0 +1,1 @@
+"""Pure generation: seed spec in, numpy records out. Nothing here imports pyglet."""
