@@ -41,7 +41,7 @@ def summary(scene: Any) -> list[str]:
     figures = sum(len(g.pos_i) for g in scene.audience)
     asked = sum(g.requested for g in scene.audience)
     spheres = scene.props.spheres
-    flawed = int(spheres.flawed_i.sum()) if len(spheres.flawed_i) else 0
+    flawed = len(spheres.flaws)
     lines = [
         f"  scene     {scene.name}  (seed {scene.seed!r} → {scene.seed_hex})",
         f"  terrain   {t.resolution}×{t.resolution} vertices over {t.size[0]:g}×{t.size[1]:g} m, "
@@ -52,7 +52,7 @@ def summary(scene: Any) -> list[str]:
         + (f" (of {asked:,} asked)" if asked != figures else ""),
         f"  props     {len(spheres.radius_i)} spheres ({flawed} flawed)"
         + (", crystal instrument" if scene.props.instrument is not None else ""),
-        f"  sky       {len(scene.sky.star_dir_i):,} stars, nebula density {scene.spec.sky.nebula.density:g}",
+        f"  sky       {len(scene.sky.stars.dir_i):,} stars, nebula density {scene.spec.sky.nebula.density:g}",
     ]
     return lines
 

@@ -516,11 +516,21 @@ class _Validator:
         check = getattr(obj, "problems", None)
         if check is not None:
             for key, message in check():
-                target = node.value.get(key, node)
-                self.fail(target, _join(path, key), message)
+                self.fail(_locate(node, key), _join(path, key), message)
             if self.problems:
                 return _BAD
         return obj
+
+
+def _locate(node: _Node, key: str) -> _Node:
+    """The node a `problems()` key such as `tones` or `tones[1]` refers to (the section if absent)."""
+    name, _, index = key.partition("[")
+    target = node.value.get(name, node) if isinstance(node.value, dict) else node
+    if index and isinstance(target.value, list):
+        i = int(index.rstrip("]"))
+        if 0 <= i < len(target.value):
+            return target.value[i]
+    return target
 
 
 class _Bad:

@@ -325,13 +325,19 @@ class SpheresSpec:
 
     def problems(self) -> list[tuple[str, str]]:
         out = []
-        bad = [i for i in self.flawed if i >= self.count]
-        if bad:
-            out.append(("flawed", f"index {bad[0]} is out of range for {self.count} spheres"))
+        for i, index in enumerate(self.flawed):
+            if index >= self.count:
+                out.append((f"flawed[{i}]", f"index {index} is out of range for {self.count} spheres"))
         if len(set(self.flawed)) != len(self.flawed):
             out.append(("flawed", "an index is listed twice"))
         if self.tones and len(self.tones) != self.count:
             out.append(("tones", f"{len(self.tones)} tones given for {self.count} spheres"))
+        from .tones import tone_error   # spec stays a declaration; the note grammar lives in tones
+
+        for i, tone in enumerate(self.tones):
+            err = tone_error(tone)
+            if err:
+                out.append((f"tones[{i}]", err))
         return out
 
 

@@ -75,9 +75,13 @@ def generate(spec: SeedSpec, progress: Progress | None = None) -> Scene:
     report(0.85, "props")
     props = generate_props(spec.props, stage, stream(seed, "props"))
     report(0.9, "sky")
-    sky = generate_sky(spec.sky, stream(seed, "sky"))
+    origin = (stage.center[0], stage.top, stage.center[1])
+    sky = generate_sky(spec.sky, stream(seed, "sky"), origin=origin)
     lights = generate_lights(spec.lights, stage)
-    camera = generate_camera(spec.camera, stage, terrain)
+    # The far plane must reach whatever floats beyond the terrain: sky screens, a dome of eyes.
+    reach = max([spec.sky.screens.distance if spec.sky.screens.count else 0.0]
+                + [g.dome_radius for g in spec.audience if g.layout == "sky-dome" and g.count])
+    camera = generate_camera(spec.camera, stage, terrain, reach=reach)
     lo, hi = _bounds(terrain, stage, audience, props)
     report(1.0, "done")
     return Scene(

@@ -1,0 +1,36 @@
+"""Shared fixtures: small scenes that generate in well under a second."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenegen.seedfile import parse_seed
+from scenegen.spec import SeedSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "assets" / "seeds").glob("*.yaml"))
+
+SMALL = """
+seed: small
+terrain: {resolution: 33, size: [120, 120]}
+stage: {radius: 8}
+audience:
+  - {layout: rows, count: 60, spacing: 1.5}
+  - {layout: sky-dome, figure: eye, count: 40, spacing: 4}
+props: {spheres: {count: 3, flawed: [2]}, instrument: {enabled: true}}
+sky: {stars: {count: 200}, nebula: {density: 0.5}, streaks: {count: 2}, screens: {count: 1, follows: 0}}
+"""
+
+
+@pytest.fixture(scope="session")
+def small_spec() -> SeedSpec:
+    return parse_seed(SMALL)
+
+
+@pytest.fixture(scope="session")
+def small_scene(small_spec: SeedSpec):
+    from scenegen.gen.scene import generate
+
+    return generate(small_spec)
