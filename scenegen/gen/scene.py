@@ -68,7 +68,10 @@ def generate(spec: SeedSpec, progress: Progress | None = None) -> Scene:
     terrain = generate_terrain(spec.terrain, site, stream(seed, "terrain"),
                                progress=lambda f: report(0.6 * f, "terrain"))
     report(0.6, "stage")
-    stage = generate_stage(spec.stage, terrain.pad_level, stream(seed, "stage"))
+    # Without a pad the stage stands on the land at its centre (it may sink into slopes: asked for).
+    base = terrain.pad_level if spec.terrain.pad.enabled else float(
+        terrain.height_at(np.array(spec.stage.position[0]), np.array(spec.stage.position[1])))
+    stage = generate_stage(spec.stage, base, stream(seed, "stage"))
     report(0.65, "audience")
     audience = tuple(generate_audience(group, i, terrain, stage, stream(seed, f"audience/{i}"))
                      for i, group in enumerate(spec.audience))
