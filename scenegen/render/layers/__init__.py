@@ -1,0 +1,1 @@
+"""The layers of a picture, one module each; base.py holds the GL plumbing they share."""

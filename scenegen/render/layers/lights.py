@@ -1,0 +1,62 @@
+"""Spotlight layer: volumetric-looking beams, one draw call for all of them (the pools are in lit.glsl)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyglet import gl
+
+from .. import packing
+from ..shaders import load_program
+from .base import AdditiveGroup, Frame, Layer, VertexArray, set_uniforms
+
+__all__ = ["SpotlightLayer", "SCATTER"]
+
+# Fraction of a beam's light the air scatters towards the eye per metre: a haze thin enough that the
+# beam reads as a shaft of light without hiding the stage.
+SCATTER = 0.012
+
+
+class BeamGroup(AdditiveGroup):
+    """Additive, back faces only: the shader integrates from the entry into the cone to the face."""
+
+    def set_state(self) -> None:
+        super().set_state()
+        gl.glEnable(gl.GL_CULL_FACE)
+        gl.glCullFace(gl.GL_FRONT)
+
+    def unset_state(self) -> None:
+        gl.glDisable(gl.GL_CULL_FACE)
+        gl.glCullFace(gl.GL_BACK)
+        super().unset_state()
+
+
+class SpotlightLayer(Layer):
+    name = "spotlights"
+
+    def __init__(self, lights: Any) -> None:
+        self.program = load_program("spotlight", {"MAX_SPOTS": packing.MAX_SPOTS})
+        vertices, indices = packing.pack_cones(lights)
+        self.vao = VertexArray(self.program)
+        self.vao.attach(vertices)
+        self.vao.attach_index(indices)
+        self.count = len(indices)
+        set_uniforms(self.program, {**packing.light_uniforms(lights), **packing.spot_volume_uniforms(lights),
+                                    "u_scatter": SCATTER})
+        self.group = BeamGroup(order=40)
+
+    def draw(self, frame: Frame) -> int:
+        if self.count == 0:
+            return 0
+        self.group.set_state()
+        self.program.use()
+        set_uniforms(self.program, frame.camera_uniforms())
+        self.vao.bind()
+        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
+        gl.glBindVertexArray(0)
+        self.group.unset_state()
+        return 1
+
+    def delete(self) -> None:
+        self.vao.delete()
+        self.program.delete()

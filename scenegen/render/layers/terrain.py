@@ -1,0 +1,50 @@
+"""Terrain layer: the heightfield as one indexed mesh, lit, fogged into the sky's horizon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyglet import gl
+
+from .. import packing
+from ..shaders import load_program
+from .base import Frame, Layer, OpaqueGroup, VertexArray, set_uniforms
+
+__all__ = ["TerrainLayer"]
+
+
+class TerrainLayer(Layer):
+    """One draw call for the whole land."""
+
+    name = "terrain"
+
+    def __init__(self, terrain: Any, sky: Any, lights: Any, stage: Any = None) -> None:
+        self.program = load_program("terrain", {"MAX_SPOTS": packing.MAX_SPOTS,
+                                                "MAX_STREAKS": packing.MAX_STREAKS,
+                                                "MAX_NEBULA_COLORS": packing.MAX_NEBULA_COLORS,
+                                                "SKY_DETAIL": 0})
+        vertices, indices = packing.pack_terrain(terrain)
+        self.vao = VertexArray(self.program)
+        self.vao.attach(vertices)
+        self.vao.attach_index(indices)
+        self.count = len(indices)
+        uniforms = {**packing.sky_uniforms(sky), **packing.light_uniforms(lights),
+                    "u_fog_distance": packing.fog_distance(terrain)}
+        if stage is not None:
+            uniforms.update(packing.stage_light_uniforms(stage))
+        set_uniforms(self.program, uniforms)
+        self.group = OpaqueGroup(order=0)
+
+    def draw(self, frame: Frame) -> int:
+        self.group.set_state()
+        self.program.use()
+        set_uniforms(self.program, frame.camera_uniforms())
+        self.vao.bind()
+        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
+        gl.glBindVertexArray(0)
+        self.group.unset_state()
+        return 1
+
+    def delete(self) -> None:
+        self.vao.delete()
+        self.program.delete()

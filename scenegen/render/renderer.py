@@ -1,0 +1,128 @@
+"""SceneRenderer: builds every layer's GL resources once from a Scene, draws a frame for a time and a camera."""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from typing import Any
+
+import numpy as np
+from pyglet import gl
+
+from .camera import View
+from .layers.base import Frame, Layer
+from .layers.post import PostProcess
+from .offscreen import check_gl, ensure_context
+
+__all__ = ["SceneRenderer"]
+
+
+def _reach(scene: Any, eye: np.ndarray) -> float:
+    """Distance from the eye to the farthest thing drawn as geometry (land, crowd, screens)."""
+    lo = np.array(scene.bounds_min, dtype=np.float64)
+    hi = np.array(scene.bounds_max, dtype=np.float64)
+    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+    far = float(np.sqrt(((corners - eye) ** 2).sum(axis=1)).max())
+    screens = getattr(getattr(scene, "sky", None), "screens", None)
+    if screens is not None and len(screens.center_q):
+        d = np.sqrt(((screens.center_q.astype(np.float64) - eye) ** 2).sum(axis=1)).max()
+        far = max(far, float(d) + max(screens.size))
+    return far
+
+
+class SceneRenderer:
+    """Draws one Scene. GL resources are made in __init__ (needs a current context) and freed by delete().
+
+    `draw(time, camera)` issues the same number of draw calls whatever the crowd size; `stats` tells how
+    many, and what each layer issued.
+    """
+
+    def __init__(self, scene: Any, layers: tuple[str, ...] | None = None) -> None:
+        ensure_context()
+        self.scene = scene
+        self.stats: dict[str, Any] = {"draw_calls": 0, "layers": {}, "upload_ms": {}}
+        self.layers: list[Layer] = []
+        self.post = PostProcess()
+        for name, make in self._factories():
+            if layers is not None and name not in layers:
+                continue
+            t0 = _time.perf_counter()
+            layer = make()
+            if layer is not None:
+                gl.glFinish()
+                self.stats["upload_ms"][name] = (_time.perf_counter() - t0) * 1e3
+                self.layers.append(layer)
+        check_gl("creating the scene's GL resources")
+
+    def _factories(self) -> list[tuple[str, Any]]:
+        """(name, maker) in drawing order: opaque land first, the sky behind it, then light added on top."""
+        import importlib
+        s = self.scene
+
+        def make(module: str, cls: str, *args: Any) -> Any:
+            return lambda: getattr(importlib.import_module(f".layers.{module}", __package__), cls)(*args)
+
+        out: list[tuple[str, Any]] = []
+        if getattr(s, "terrain", None) is not None:
+            out.append(("terrain", make("terrain", "TerrainLayer", s.terrain, s.sky, s.lights, s.stage)))
+        if getattr(s, "stage", None) is not None:
+            out.append(("stage", make("stage", "StageLayer", s.stage, s.sky, s.lights, s.props)))
+        out.append(("sky", make("sky", "SkyLayer", s.sky)))
+        if len(s.sky.screens.center_q):
+            out.append(("screens", make("screens", "ScreensLayer", s.sky.screens, s.audience)))
+        if getattr(s, "props", None) is not None:
+            out.append(("props", make("props", "PropsLayer", s.props, s.sky)))
+        if getattr(s, "audience", None):
+            out.append(("audience", make("audience", "AudienceLayer", s.audience, s.stage, s.lights)))
+        if getattr(s, "lights", None) is not None and len(s.lights.spot_pos_s):
+            out.append(("spotlights", make("lights", "SpotlightLayer", s.lights)))
+        return out
+
+    def view_for(self, camera: Any = None) -> View:
+        """The View to draw from: `camera` (a View or a Camera record) or the scene's own camera, with the far
+        plane pushed out to everything the scene holds."""
+        view = View.of(camera if camera is not None else self.scene.camera)
+        reach = _reach(self.scene, np.asarray(view.eye, dtype=np.float64)) * 1.05
+        if reach > view.far:
+            from dataclasses import replace
+            view = replace(view, far=reach)
+        return view
+
+    def frame(self, time: float, camera: Any, size: tuple[int, int]) -> Frame:
+        view = self.view_for(camera)
+        w, h = size
+        return Frame(time=float(time), size=(int(w), int(h)), eye=np.asarray(view.eye, dtype=np.float64),
+                     view=view.view_matrix(), projection=view.projection_matrix(w / h))
+
+    def draw(self, time: float = 0.0, camera: Any = None, size: tuple[int, int] | None = None) -> int:
+        """Draw the scene at `time` seconds into the framebuffer bound now (its viewport, or `size`).
+
+        Returns the number of draw calls, also left in stats['draw_calls'].
+        """
+        target = gl.GLint()
+        gl.glGetIntegerv(gl.GL_DRAW_FRAMEBUFFER_BINDING, target)
+        vp = (gl.GLint * 4)()
+        gl.glGetIntegerv(gl.GL_VIEWPORT, vp)
+        if size is None:
+            size = (int(vp[2]), int(vp[3]))
+        viewport = (int(vp[0]), int(vp[1]), int(size[0]), int(size[1]))
+        frame = self.frame(time, camera, size)
+        self.post.begin(size)
+        calls = 0
+        per: dict[str, int] = {}
+        for layer in self.layers:
+            n = layer.draw(frame)
+            per[layer.name] = n
+            calls += n
+        calls += self.post.finish(int(target.value), viewport)
+        self.stats["draw_calls"] = calls
+        self.stats["layers"] = per
+        check_gl("drawing the scene")
+        return calls
+
+    def delete(self) -> None:
+        """Free every GL resource the renderer made."""
+        for layer in self.layers:
+            layer.delete()
+        self.layers = []
+        self.post.delete()

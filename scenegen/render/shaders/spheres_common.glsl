@@ -1,0 +1,48 @@
+// Where the Harmonious Spheres are and how bright, at time u_time (Spheres documents the motion):
+// centres turn about the spin axis, bob by float_height·sin(2π·float_rate·t + float_phase), and glow
+// by glow·(1 − depth·(½ − ½·cos(2π·rate·t + phase))).
+#ifndef SPHERES_COMMON_GLSL
+#define SPHERES_COMMON_GLSL
+#include "common.glsl"
+#ifndef MAX_SPHERES
+#define MAX_SPHERES 16
+#endif
+
+uniform int u_sphere_count;
+uniform vec4 u_sphere_geom[MAX_SPHERES];    // centre, radius
+uniform vec4 u_sphere_pulse[MAX_SPHERES];   // rate, depth, phase, float phase
+uniform vec3 u_sphere_light[MAX_SPHERES];   // colour × glow
+uniform vec2 u_sphere_float;                // bob height, bob rate
+uniform vec3 u_spin_center;
+uniform vec4 u_spin_axis;                   // unit axis, rate (rad/s)
+
+vec3 spin(vec3 p, float t) {
+    float a = u_spin_axis.w * t;
+    if (a == 0.0) return p;
+    vec3 k = u_spin_axis.xyz;
+    vec3 v = p - u_spin_center;
+    return u_spin_center + v * cos(a) + cross(k, v) * sin(a) + k * dot(k, v) * (1.0 - cos(a));
+}
+
+vec3 sphere_center_at(vec3 c, float float_phase, float t) {
+    c = spin(c, t);
+    c.y += u_sphere_float.x * sin(TAU * u_sphere_float.y * t + float_phase);
+    return c;
+}
+
+float sphere_pulse(vec4 pulse, float t) {
+    return 1.0 - pulse.y * (0.5 - 0.5 * cos(TAU * pulse.x * t + pulse.z));
+}
+
+// A flawed sphere's light, 0…1 (Flaw documents it): the mean of incommensurate sines, dropping the
+// light by up to `amount` where it dips below zero, plus a seeded stutter at the base rate — like a
+// failing bulb. fl = (amount, rate, seed, harmonics); amount 0 is a sound sphere: always 1.
+float sphere_flicker(vec4 freq, vec4 phase, vec4 fl, float t) {
+    if (fl.x <= 0.0) return 1.0;
+    vec4 s = sin(TAU * freq * t + phase);
+    vec4 used = step(vec4(0.5, 1.5, 2.5, 3.5), vec4(fl.w));
+    float mean = dot(s, used) / max(fl.w, 1.0);
+    float stutter = step(hash12(vec2(floor(t * fl.y), fl.z)), 0.22);
+    return 1.0 - fl.x * clamp(max(-mean, 0.0) * 1.8 + stutter * 0.7, 0.0, 1.0);
+}
+#endif
