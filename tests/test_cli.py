@@ -1,0 +1,91 @@
+"""The command line, called as a user would: exit codes, one-line errors, no tracebacks, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scenegen.seedfile import parse_seed
+from scenegen.spec import SeedSpec
+
+from .conftest import SMALL
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scenegen", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+
+
+def test_validate_good_and_bad(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("seed: 7\n")
+    bad.write_text("seed: 7\nterrain:\n  resolution: 9999999\n  colour: x\n")
+    r = run("validate", str(good))
+    assert r.returncode == 0 and "ok" in r.stdout
+    r = run("validate", str(good), str(bad))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines == [f"{bad}:3:15: terrain.resolution: 9999999 is above the limit of 4097 for terrain.resolution "
+                     "(expected 2 to 4097)",
+                     f"{bad}:4:3: terrain.colour: unknown key (did you mean 'colors'?)"]
+    r = run("validate", str(tmp_path / "missing.yaml"))
+    assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_export_to_file_and_stdout(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text(SMALL)
+    out = tmp_path / "s.json"
+    r = run("export", str(seed), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Wrote" in r.stdout and "terrain   33×33 vertices" in r.stdout
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+    r2 = run("export", str(seed), "-o", "-")
+    assert r2.returncode == 0 and r2.stdout.encode() == out.read_bytes()
+    assert "Wrote standard output" in r2.stderr
+    assert json.loads(r2.stdout)["format"] == "scenegen.scene/1"
+
+
+def test_export_refuses_bad_input_without_writing(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text("seed: 1\nstage: {shape: blob}\n")
+    out = tmp_path / "s.json"
+    r = run("export", str(seed), "-o", str(out))
+    assert r.returncode == 2 and r.stderr.startswith(f"{seed}:2:") and not out.exists()
+    seed.write_text("seed: 1\n")
+    r = run("export", str(seed), "-o", str(tmp_path / "s.obj"))
+    assert r.returncode == 2 and "unknown output type" in r.stderr
+    r = run("export", str(seed), "-o", str(tmp_path / "no" / "such" / "dir.json"))
+    assert r.returncode == 1 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_schema_command_prints_the_shipped_schemas() -> None:
+    from scenegen.schema import shipped_schema
+
+    for which in ("seed", "scene"):
+        r = run("schema", which)
+        assert r.returncode == 0 and json.loads(r.stdout) == shipped_schema(which)
+
+
+def test_new_writes_a_valid_commented_starter(tmp_path: Path) -> None:
+    r = run("new", "Velvet Hall", cwd=tmp_path)
+    assert r.returncode == 0
+    text = (tmp_path / "velvet-hall.yaml").read_text()
+    assert parse_seed(text) == SeedSpec(name="Velvet Hall", seed="velvet-hall")
+    # Uncommenting every field line keeps the meaning: the comments show the true defaults.
+    lines = text.splitlines()
+    uncommented = "\n".join(line[2:] if line.startswith("# ") and i > 2 else line for i, line in enumerate(lines))
+    assert parse_seed(uncommented) == parse_seed(text)
+    r = run("new", "Velvet Hall", cwd=tmp_path)
+    assert r.returncode == 2 and "already exists" in r.stderr
+    assert run("new", "Velvet Hall", "--force", cwd=tmp_path).returncode == 0
+
+
+def test_usage_errors_exit_2() -> None:
+    r = run("export")
+    assert r.returncode == 2 and "usage" in r.stderr
+    r = run("frobnicate")
+    assert r.returncode == 2
