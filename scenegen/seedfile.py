@@ -334,6 +334,8 @@ def _describe_type(tp: Any) -> str:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             return f"a list of {_plural(_describe_type(args[0]))}"
+        if len(set(args)) > 1:
+            return "a list [" + ", ".join(_describe_type(a).split(" ", 1)[1] for a in args) + "]"
         return f"a list of {len(args)} {_plural(_describe_type(args[0]))}"
     return str(tp)
 
@@ -541,17 +543,22 @@ class _Bad:
 _BAD: Any = _Bad()
 
 
+def _num(x: float) -> str:
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
 def _range_text(meta: dict) -> str:
-    lo, hi, gt = meta.get("lo"), meta.get("hi"), meta.get("gt")
+    lo, hi, gt = (meta.get(k) for k in ("lo", "hi", "gt"))
+    lo, hi, gt = (None if v is None else _num(v) for v in (lo, hi, gt))
     if gt is not None and hi is not None:
-        return f"expected more than {gt:g} and at most {hi:g}"
+        return f"expected more than {gt} and at most {hi}"
     if gt is not None:
-        return f"expected more than {gt:g}"
+        return f"expected more than {gt}"
     if lo is not None and hi is not None:
-        return f"expected {lo:g} to {hi:g}"
+        return f"expected {lo} to {hi}"
     if lo is not None:
-        return f"expected at least {lo:g}"
-    return f"expected at most {hi:g}"
+        return f"expected at least {lo}"
+    return f"expected at most {hi}"
 
 
 def _validate(tree: _Node, earlier: list[Problem] | None = None) -> SeedSpec:
