@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GLUnavailable", "GLError", "ensure_context", "check_gl", "Framebuffer"]
+__all__ = ["GLUnavailable", "GLError", "configure_pyglet", "ensure_context", "check_gl", "Framebuffer"]
 
 
 class GLUnavailable(RuntimeError):
@@ -33,6 +33,18 @@ def _want_headless() -> bool:
     return False
 
 
+def configure_pyglet() -> None:
+    """Choose pyglet's headless (EGL) platform when there is no display. Must run before anything imports
+    pyglet.gl or pyglet.window (importing pyglet.gl imports pyglet.window, which picks its platform then)."""
+    if "pyglet.window" in sys.modules or not _want_headless():
+        return
+    try:
+        import pyglet
+    except ImportError:
+        return
+    pyglet.options.headless = True
+
+
 def ensure_context() -> Any:
     """The current pyglet GL context; makes a hidden one (headless EGL without a display) if there is none.
 
@@ -41,10 +53,7 @@ def ensure_context() -> Any:
     """
     global _window
     try:
-        import pyglet
-        if "pyglet.window" not in sys.modules and _want_headless():
-            # Must happen before pyglet.window is first imported: it picks its platform then.
-            pyglet.options.headless = True
+        configure_pyglet()
         from pyglet import gl
     except Exception as err:  # ImportError, or a missing libGL raised as OSError/ImportError
         raise GLUnavailable(f"pyglet's OpenGL cannot load: {err}") from err

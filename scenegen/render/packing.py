@@ -615,3 +615,108 @@ def display_srgb8(c: np.ndarray) -> np.ndarray:
     """Linear scene colour → the 0…255 sRGB value the final pass writes (before its ½-step dither)."""
     from ..color import linear_to_srgb
     return linear_to_srgb(tone_curve(c)) * 255.0
+
+
+# -------------------------------------------------------------------------------------------- display
+
+TONE_KNEE = 0.7
+
+
+def tone_curve(c: np.ndarray) -> np.ndarray:
+    """The numpy twin of `tone()` in shaders/post.glsl: identity below the knee, a soft shoulder above."""
+    c = np.asarray(c, dtype=np.float64)
+    over = np.maximum(c - TONE_KNEE, 0.0)
+    soft = TONE_KNEE + (1.0 - TONE_KNEE) * (1.0 - np.exp(-over / (1.0 - TONE_KNEE)))
+    return np.where(c >= TONE_KNEE, soft, c)
+
+
+def display_srgb8(c: np.ndarray) -> np.ndarray:
+    """Linear scene colour → the 0…255 sRGB value the final pass writes (before its ½-step dither)."""
+    from ..color import linear_to_srgb
+    return linear_to_srgb(tone_curve(c)) * 255.0
+
+
+# ------------------------------------------------------------------------------------ figure textures
+# The silhouette's outline is a signed distance field worked out here once, in numpy, and sampled by the
+# fragment shader from a 3-D texture (x, y in the figure's frame, one layer per width/height ratio):
+# evaluating the dozen primitives per pixel cost the software rasteriser ~4× more than one lookup.
+
+SHAPE_FRAME = (-0.65, -0.15, 0.65, 1.15)   # x0, y0, x1, y1 of the texture, in figure heights
+SHAPE_SIZE = (96, 96)                      # texels across x, y (about 0.014 heights each)
+SHAPE_RATIOS = (0.12, 0.6)                 # width / height of the first and last layer
+SHAPE_LAYERS = 8
+NOISE_SIZE = 128
+
+
+def _capsule(px: np.ndarray, py: np.ndarray, a: tuple[float, float], b: tuple[float, float],
+             ra: float, rb: float | None = None) -> np.ndarray:
+    bax, bay = b[0] - a[0], b[1] - a[1]
+    pax, pay = px - a[0], py - a[1]
+    h = np.clip((pax * bax + pay * bay) / (bax * bax + bay * bay), 0.0, 1.0)
+    r = ra if rb is None else ra + (rb - ra) * h
+    return np.hypot(pax - bax * h, pay - bay * h) - r
+
+
+def _smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
+    h = np.clip(0.5 + 0.5 * (b - a) / k, 0.0, 1.0)
+    return b + (a - b) * h - k * h * (1.0 - h)
+
+
+def silhouette_sdf(x: np.ndarray, y: np.ndarray, wr: float) -> np.ndarray:
+    """Signed distance (in heights, negative inside) to a standing figure's outline: head, neck,
+    shoulders, tapering torso, arms, legs, smoothly joined. Feet at y = 0, head top near y = 0.97,
+    shoulders `wr` heights wide."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    sh = 0.5 * wr
+    head = np.hypot(x, y - 0.905) - 0.066
+    neck = _capsule(x, y, (0.0, 0.80), (0.0, 0.87), 0.032)
+    shoulders = _capsule(x, y, (-sh + 0.05, 0.775), (sh - 0.05, 0.775), 0.048)
+    torso = _capsule(x, y, (0.0, 0.72), (0.0, 0.42), sh * 0.78, sh * 0.55)
+    arms = np.minimum(_capsule(x, y, (-sh + 0.045, 0.765), (-sh + 0.02, 0.44), 0.034),
+                      _capsule(x, y, (sh - 0.045, 0.765), (sh - 0.02, 0.44), 0.034))
+    legs = np.minimum(_capsule(x, y, (-0.055, 0.44), (-0.065, 0.03), 0.05),
+                      _capsule(x, y, (0.055, 0.44), (0.065, 0.03), 0.05))
+    d = _smin(head, neck, 0.02)
+    d = _smin(d, shoulders, 0.03)
+    d = _smin(d, torso, 0.05)
+    d = _smin(d, arms, 0.02)
+    return _smin(d, legs, 0.06)
+
+
+def silhouette_volume() -> np.ndarray:
+    """(SHAPE_LAYERS, H, W) float32: silhouette_sdf over SHAPE_FRAME at texel centres, one layer per ratio."""
+    x0, y0, x1, y1 = SHAPE_FRAME
+    w, h = SHAPE_SIZE
+    x = x0 + (np.arange(w) + 0.5) / w * (x1 - x0)
+    y = y0 + (np.arange(h) + 0.5) / h * (y1 - y0)
+    ratios = np.linspace(*SHAPE_RATIOS, SHAPE_LAYERS)
+    out = np.stack([silhouette_sdf(x[None, :], y[:, None], float(r)) for r in ratios]).astype(np.float32)
+    return _check(np.ascontiguousarray(out), np.float32, (SHAPE_LAYERS, h, w), "silhouette volume")
+
+
+def shape_uniforms() -> dict[str, Any]:
+    x0, y0, x1, y1 = SHAPE_FRAME
+    return {"u_shape_frame": (x0, y0, 1.0 / (x1 - x0), 1.0 / (y1 - y0)),
+            "u_shape_ratios": (SHAPE_RATIOS[0], 1.0 / (SHAPE_RATIOS[1] - SHAPE_RATIOS[0]), float(SHAPE_LAYERS))}
+
+
+def noise_texture(size: int = NOISE_SIZE) -> np.ndarray:
+    """(size, size) float32 tiling value-noise fbm in 0…1: the mist's texture (a renderer asset with a
+    fixed seed, the same for every scene: it shapes smoke, it places nothing)."""
+    rng = np.random.default_rng(0x5CE9E)
+    out = np.zeros((size, size))
+    total = 0.0
+    for cells, amp in ((8, 0.5), (16, 0.25), (32, 0.125), (64, 0.0625)):
+        grid = rng.random((cells, cells))
+        t = np.arange(size) / size * cells
+        i0 = np.floor(t).astype(int)
+        f = t - i0
+        f = f * f * (3 - 2 * f)
+        i1 = (i0 + 1) % cells
+        rows = grid[i0] * (1 - f)[:, None] + grid[i1] * f[:, None]
+        out += amp * (rows[:, i0] * (1 - f)[None, :] + rows[:, i1] * f[None, :])
+        total += amp
+    out /= total
+    out = (out - out.min()) / (out.max() - out.min())
+    return _check(np.ascontiguousarray(out.astype(np.float32)), np.float32, (size, size), "noise")

@@ -7,12 +7,16 @@ import time as _time
 from typing import Any
 
 import numpy as np
-from pyglet import gl
 
-from .camera import View
-from .layers.base import Frame, Layer
-from .layers.post import PostProcess
-from .offscreen import check_gl, ensure_context
+from .offscreen import check_gl, configure_pyglet, ensure_context
+
+configure_pyglet()   # before pyglet.gl is imported below
+
+from pyglet import gl  # noqa: E402
+
+from .camera import View  # noqa: E402
+from .layers.base import Frame, Layer  # noqa: E402
+from .layers.post import PostProcess  # noqa: E402
 
 __all__ = ["SceneRenderer"]
 

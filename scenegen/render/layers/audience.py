@@ -1,4 +1,4 @@
-"""Audience layer: every group's figures as instanced camera-facing quads, one draw call per group."""
+"""Audience layer: every group's figures as point sprites from one buffer per group, two draw calls per group."""
 
 from __future__ import annotations
 
@@ -31,23 +31,28 @@ class AudienceLayer(Layer):
         self.upload_ms = 0.0
         self.pack_ms = 0.0
         glint = packing.eye_glint(stage, lights) if stage is not None else (1.0, 1.0, 1.0)
+        sizes = (gl.GLfloat * 2)()
+        gl.glGetFloatv(gl.GL_POINT_SIZE_RANGE, sizes)
+        max_point = float(sizes[1])
         for group in groups:
             if len(group.pos_i) == 0:
                 continue
             program, core = self.programs[(group.figure, 0)], self.programs[(group.figure, 1)]
+            gl.glFinish()        # nothing queued before may be counted as this upload
             t0 = time.perf_counter()
             data = packing.pack_audience(group)
             t1 = time.perf_counter()
             vao = VertexArray(program)
-            buf = vao.attach(data, divisor=1)
+            buf = vao.attach(data)
             # The core pass reads the same buffer through its own vertex array: uploaded once.
             core_vao = VertexArray(core)
-            core_vao.attach_shared(buf, data.dtype, divisor=1)
+            core_vao.attach_shared(buf, data.dtype)
             gl.glFinish()
             t2 = time.perf_counter()
             self.pack_ms += (t1 - t0) * 1e3
             self.upload_ms += (t2 - t1) * 1e3
-            uniforms = {**packing.audience_uniforms(group), "u_stage_glow": glint, "u_exposure": AUDIENCE_EXPOSURE.get(group.figure, 1.0)}
+            uniforms = {**packing.audience_uniforms(group), "u_stage_glow": glint,
+                        "u_exposure": AUDIENCE_EXPOSURE.get(group.figure, 1.0), "u_max_point": max_point}
             self.groups.append((program, core, vao, core_vao, len(data), uniforms))
         self.group = AdditiveGroup(order=20)
         self.core_group = CoreGroup(order=19)
@@ -67,7 +72,7 @@ class AudienceLayer(Layer):
                 set_uniforms(program, cam)
                 set_uniforms(program, uniforms)
                 vao.bind()
-                gl.glDrawArraysInstanced(gl.GL_TRIANGLE_STRIP, 0, 4, count)
+                gl.glDrawArrays(gl.GL_POINTS, 0, count)
                 calls += 1
             group.unset_state()
         gl.glBindVertexArray(0)

@@ -214,20 +214,19 @@ class AdditiveGroup(OpaqueGroup):
 
 
 class CoreGroup(OpaqueGroup):
-    """Depth only (colour writes off), pushed back a hair so the glow drawn after it at the same depth
-    still passes: the solid cores of glowing things hide what stands behind them."""
+    """Depth only (colour writes off): the solid cores of glowing things hide what stands behind them.
+    The glow drawn after it at the very same depth (the programs declare gl_Position invariant) passes
+    the LEQUAL test."""
 
     def set_state(self) -> None:
         gl.glEnable(gl.GL_DEPTH_TEST)
         gl.glDepthFunc(gl.GL_LESS)
         gl.glDepthMask(gl.GL_TRUE)
         gl.glColorMask(gl.GL_FALSE, gl.GL_FALSE, gl.GL_FALSE, gl.GL_FALSE)
-        gl.glEnable(gl.GL_POLYGON_OFFSET_FILL)
-        gl.glPolygonOffset(1.0, 1.0)
+        gl.glEnable(gl.GL_PROGRAM_POINT_SIZE)
 
     def unset_state(self) -> None:
         gl.glColorMask(gl.GL_TRUE, gl.GL_TRUE, gl.GL_TRUE, gl.GL_TRUE)
-        gl.glDisable(gl.GL_POLYGON_OFFSET_FILL)
 
 
 class BlendGroup(AdditiveGroup):

@@ -1,4 +1,4 @@
-// The audience: one instanced, camera-facing quad per figure (4 vertices from gl_VertexID), additive.
+// The audience: one point sprite per figure (one vertex each), additive.
 // FIGURE 0: a luminous mist silhouette (head, shoulders, body as a soft SDF), upright, swaying about
 // its feet; FIGURE 1: a floating eye whose glowing iris looks where the figure faces and reflects
 // the stage. Breathing, sway, shimmer and the mood colour move with u_time; every rate and amount
@@ -28,15 +28,27 @@ uniform vec2 u_mood;           // period, strength (0: no mood)
 uniform vec3 u_origin;         // the stage centre the crowd watches
 uniform vec3 u_stage_glow;     // what the eyes see of the stage: its colour × glow, plus spotlight
 uniform float u_exposure;      // overall glow scale, so crowds of any density stay luminous, not white
+uniform float u_max_point;     // the largest point size the driver draws
 
+// Sprite sides in local units around the same centre (both passes must share gl_Position): the glow
+// pass needs room for the halo and the sway, the core pass only for the solid body.
 #if FIGURE == 0
-// Quad extents in units of the figure's height: room for the halo around the outline.
-const vec2 QUAD_X = vec2(-1.0, 1.0);
-const vec2 QUAD_Y = vec2(-0.06, 1.12);
+const float MID = 0.52;                  // centre at mid-height, in figure heights
+#if PREPASS
+const float SPRITE = 1.0;
 #else
-const vec2 QUAD_X = vec2(-1.7, 1.7);
-const vec2 QUAD_Y = vec2(-1.7, 1.7);
+const float SPRITE = 1.2;
 #endif
+#else
+const float MID = 0.0;                   // eye radii, centre of the eye
+#if PREPASS
+const float SPRITE = 2.2;
+#else
+const float SPRITE = 3.4;
+#endif
+#endif
+// Figures smaller than this many pixels (per local unit) have no solid core: they only glow.
+const float CORE_MIN_PX = 3.0;
 
 #if defined VERTEX_SHADER
 in vec3 a_pos;
@@ -49,74 +61,80 @@ in vec2 a_sway;
 in float a_shimmer;
 
 invariant gl_Position;     // both passes must land on exactly the same depths
-out vec2 v_local;          // silhouettes: (x, y) in heights, feet at 0; eyes: in eye radii, centre at 0
-out vec3 v_color;
-out float v_px;            // pixels per unit of v_local
+flat out vec3 v_color;
+flat out float v_px;       // pixels per unit of the figure's local frame (heights; eye radii)
 flat out float v_shimmer;
 flat out float v_seed;
 flat out float v_front;    // silhouettes: how much the figure faces the eye (its eyes show), 0…1
 flat out vec2 v_iris;      // eyes: where the iris sits, in eye radii
 flat out vec2 v_glint;     // eyes: where the stage's reflection sits
-flat out float v_wr;       // silhouettes: width / height
+flat out vec4 v_shape;     // silhouettes: width / height, sway angle, breath (width), breath (height)
 
 void main() {
-    int corner = gl_VertexID;
-    vec2 c = vec2((corner & 1) == 0 ? QUAD_X.x : QUAD_X.y, (corner & 2) == 0 ? QUAD_Y.x : QUAD_Y.y);
+    // One point sprite per figure: a quarter of the vertices of a quad, which is what the software
+    // rasteriser pays most for; everything per figure is worked out here, once.
     float breath_phase = u_breathing.w > 0.5 ? u_breathing.z : a_phase;
     float breath = u_breathing.y * sin(TAU * u_breathing.x * u_time + breath_phase);
     float mood = u_mood.y * (0.5 - 0.5 * cos(TAU * u_time / max(u_mood.x, 1e-3)));
     vec3 col = mix(a_color, u_mood_color, mood) * a_brightness * u_exposure;
     vec3 gaze = vec3(sin(a_gaze.x) * cos(a_gaze.y), sin(a_gaze.y), cos(a_gaze.x) * cos(a_gaze.y));
-    vec3 world;
-    float size;
 #if FIGURE == 0
-    // Upright billboard: turns about +y to face the eye, sways about the feet, swells as it breathes.
-    size = a_size.y;
+    float unit = a_size.y;                                  // local frame: heights, feet at 0
+    vec3 centre = a_pos + vec3(0.0, MID * unit, 0.0);
     vec3 to_eye = u_eye - a_pos;
-    vec3 right = normalize(vec3(to_eye.z, 0.0, -to_eye.x) + vec3(1e-6, 0.0, 0.0));
     float sway = a_sway.x * sin(TAU * a_sway.y * u_time + a_phase);
-    vec2 q = c;
-    q.x *= (1.0 + breath);
-    q.y *= (1.0 + 0.35 * breath);
-    vec2 swayed = vec2(q.x * cos(sway) + q.y * sin(sway), -q.x * sin(sway) + q.y * cos(sway));
-    world = a_pos + (right * swayed.x + vec3(0.0, swayed.y, 0.0)) * size;
-    v_wr = a_size.x / a_size.y;
-    v_front = clamp(dot(normalize(vec3(to_eye.x, 0.0, to_eye.z)), vec3(gaze.x, 0.0, gaze.z)) * 2.0, 0.0, 1.0);
-    v_local = c;
+    v_shape = vec4(a_size.x / a_size.y, sway, 1.0 + breath, 1.0 + 0.35 * breath);
+    v_front = clamp(dot(normalize(vec3(to_eye.x, 0.0, to_eye.z) + 1e-6), vec3(gaze.x, 0.0, gaze.z)) * 2.0, 0.0, 1.0);
     v_iris = vec2(0.0);
     v_glint = vec2(0.0);
 #else
-    // Facing the eye of the camera; the iris turns with the gaze, the stage glints on the cornea.
-    size = 0.5 * a_size.y * (1.0 + breath);
-    world = a_pos + (u_cam_right * c.x + u_cam_up * c.y) * size;
+    float unit = 0.5 * a_size.y * (1.0 + breath);           // local frame: eye radii, centre at 0
+    vec3 centre = a_pos;
     v_iris = vec2(dot(gaze, u_cam_right), dot(gaze, u_cam_up)) * 0.45;
     vec3 to_eye = normalize(u_eye - a_pos);
-    vec3 to_stage = normalize(u_origin - a_pos);
-    vec3 h = normalize(to_eye + to_stage);
+    vec3 h = normalize(to_eye + normalize(u_origin - a_pos));
     v_glint = vec2(dot(h, u_cam_right), dot(h, u_cam_up)) * 0.5 + vec2(-0.12, 0.14);
     v_front = 1.0;
-    v_wr = 1.0;
-    v_local = c;
+    v_shape = vec4(1.0, 0.0, 1.0, 1.0);
 #endif
-    gl_Position = u_view_proj_matrix * vec4(world, 1.0);
-    // Pixels per unit of v_local at this distance (for the crisp edges and the small-figure fallback).
-    v_px = size * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
+    gl_Position = u_view_proj_matrix * vec4(centre, 1.0);
+    float px = unit * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
+    float side = px * SPRITE;
+    // Below a pixel the sprite stays one pixel and dims with its true area, so far crowds fade, not fizz.
+    col *= min(side * side, 1.0);
+    gl_PointSize = clamp(side, 1.0, u_max_point);
+#if PREPASS
+    // Too small to hide anything: moved outside the clip volume, it costs no fragments at all.
+    if (px < CORE_MIN_PX) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+#endif
+    v_px = px * min(1.0, u_max_point / max(side, 1e-6));
     v_color = col;
     v_shimmer = a_shimmer;
     v_seed = fract(a_phase * 0.15915494) * 97.0;
 }
 
 #elif defined FRAGMENT_SHADER
-in vec2 v_local;
-in vec3 v_color;
-in float v_px;
+flat in vec3 v_color;
+flat in float v_px;
 flat in float v_shimmer;
 flat in float v_seed;
 flat in float v_front;
 flat in vec2 v_iris;
 flat in vec2 v_glint;
-flat in float v_wr;
+flat in vec4 v_shape;
 out vec4 f_color;
+
+// The fragment's place in the figure's own frame: heights from the feet (silhouettes), radii from the
+// centre (eyes); silhouettes un-swayed about the feet and un-swollen by their breath.
+vec2 local_point() {
+    vec2 q = (gl_PointCoord - 0.5) * vec2(SPRITE, -SPRITE) + vec2(0.0, MID);
+#if FIGURE == 0
+    float c = cos(v_shape.y), s = sin(v_shape.y);
+    q = vec2(c * q.x - s * q.y, s * q.x + c * q.y);
+    q /= v_shape.zw;
+#endif
+    return q;
+}
 
 float sd_capsule(vec2 p, vec2 a, vec2 b, float r) {
     vec2 pa = p - a, ba = b - a;
@@ -154,42 +172,46 @@ float figure_sdf(vec2 p, float wr) {
 }
 
 void main() {
-    vec2 p = v_local;
+    vec2 p = local_point();
+    float wr = v_shape.x;
 #if PREPASS
-    if (figure_sdf(p, v_wr) > -0.012 || p.y < 0.12) discard;
+    if (abs(p.x) > 0.5 * wr + 0.02 || p.y < 0.12 || figure_sdf(p, wr) > -0.012) discard;
     f_color = vec4(0.0);
     return;
-#endif
-    float pixel = 1.0 / max(v_px, 1e-3);                   // one pixel, in heights
+#else
+    // Outside the figure's own column nothing shows: return before the shape is worked out.
+    if (abs(p.x) > 0.5 * wr + 0.22) { f_color = vec4(0.0); return; }
+    // A figure a few pixels tall is a soft glow in its shape's place.
+    vec2 b = vec2(p.x / max(wr, 0.2), (p.y - 0.55) / 0.6);
+    float blob = exp(-dot(b, b) * 3.0) * 0.3;
+    if (v_px < 6.0) { f_color = vec4(v_color * blob, 1.0); return; }
+    float pixel = 1.0 / v_px;                               // one pixel, in heights
     float mist = u_mist;
-    float d0 = figure_sdf(p, v_wr);
-    float d = d0;
-    // Smoke: noise rising through the body, its contrast set by mist and this figure's shimmer.
+    float d0 = figure_sdf(p, wr);
+    // Smoke: noise rising through the body; its contrast set by mist and this figure's shimmer.
     float t = u_time * u_shimmer_rate;
-    float n = fbm2(vec2(p.x * 7.0 + v_seed, p.y * 5.0 - t * 1.3), 3);
-    float n2 = vnoise2(vec2(p.x * 3.0 - v_seed, p.y * 2.0 - t * 0.7));
-    float swirl = (n - 0.5) * 0.05 * mist * (0.5 + v_shimmer);
-    d += swirl;
+    float n = vnoise2(vec2(p.x * 7.0 + v_seed, p.y * 5.0 - t * 1.3));
+    float n2 = vnoise2(vec2(p.x * 15.0 - v_seed, p.y * 11.0 - t * 2.1));
+    n = 0.65 * n + 0.35 * n2;
+    float d = d0 + (n - 0.5) * 0.05 * mist * (0.5 + v_shimmer);
     float soft = max(mix(0.006, 0.05, mist), 0.75 * pixel);
     float body = smoothstep(soft, -soft, d);
     float rim = exp(-abs(mix(d0, d, 0.4)) / (soft + 0.012));
     float halo = exp(-max(d, 0.0) / (0.05 + 0.12 * mist));
-    float smoke = mix(1.0, clamp(0.25 + 1.3 * n * (0.6 + 0.8 * n2), 0.0, 1.6), mist * (0.35 + 0.65 * v_shimmer));
+    float smoke = mix(1.0, clamp(0.2 + 1.6 * n * n2 + 0.5 * n, 0.0, 1.6), mist * (0.35 + 0.65 * v_shimmer));
     // The feet dissolve into mist on the ground.
     float feet = smoothstep(-0.02, 0.22 + 0.25 * mist, p.y);
-    // Nothing may reach the quad's border: a cut halo would show as a straight edge up close.
-    float window = smoothstep(QUAD_Y.y, QUAD_Y.y - 0.12, p.y) * smoothstep(QUAD_X.y, QUAD_X.y - 0.25, abs(p.x));
+    // Nothing may reach the sprite's border: a cut halo would show as a straight edge up close.
+    vec2 e = abs(gl_PointCoord - 0.5);
+    float window = smoothstep(0.5, 0.42, max(e.x, e.y));
     float glow = (body * 0.26 * smoke + rim * 0.26 + halo * 0.08) * feet * window;
-    // Eyes like distant stars, when the figure faces us: never smaller than about a pixel.
+    // Eyes like distant stars when the figure faces us, never smaller than about a pixel.
     float er = max(0.009, 0.6 * pixel);
-    vec2 e = vec2(abs(p.x) - 0.024, p.y - 0.912);
-    float eyes = exp(-dot(e, e) / (er * er)) * v_front * 2.5;
-    // Figures only a few pixels tall read as soft glows: fade the detailed shape into a plain blob.
-    float tiny = smoothstep(10.0, 3.0, v_px);
-    vec2 b = vec2(p.x / max(v_wr, 0.2), (p.y - 0.55) / 0.6);
-    float blob = exp(-dot(b, b) * 3.0) * 0.3;
-    glow = mix(glow, blob, tiny);
-    f_color = vec4(v_color * glow + vec3(1.0, 0.97, 0.9) * eyes * (1.0 - tiny), 1.0);
+    vec2 q = vec2(abs(p.x) - 0.024, p.y - 0.912);
+    float eyes = exp(-dot(q, q) / (er * er)) * v_front * 2.5;
+    float detail = smoothstep(6.0, 12.0, v_px);
+    f_color = vec4(v_color * mix(blob, glow, detail) + vec3(1.0, 0.97, 0.9) * eyes * detail, 1.0);
+#endif
 }
 
 #else
@@ -201,13 +223,16 @@ float sd_vesica(vec2 p, float r, float dd) {
 }
 
 void main() {
-    vec2 p = v_local;                                       // in eye radii
+    vec2 p = local_point();                                 // in eye radii
 #if PREPASS
     if (sd_vesica(p, 1.25, 0.72) > -0.04) discard;
     f_color = vec4(0.0);
     return;
-#endif
-    float pixel = 1.0 / max(v_px, 1e-3);
+#else
+    // A few pixels across, an eye is a glowing point with the iris's colour.
+    float dot_ = exp(-dot(p, p) * 2.2) * 0.65;
+    if (v_px < 1.2) { f_color = vec4(v_color * dot_, 1.0); return; }
+    float pixel = 1.0 / v_px;
     float aa = max(pixel, 0.02);
     float lid = sd_vesica(p, 1.25, 0.72);                   // almond ~1 wide, ~0.53 tall (in radii)
     float open = smoothstep(aa, -aa, lid);
@@ -224,15 +249,14 @@ void main() {
     vec3 col = iris_col * iris * (1.0 - pupil * 0.9);
     col += v_color * 0.10 * open * (1.0 - iris);                      // faint glowing white
     col += v_color * exp(-abs(lid) / (0.05 + aa)) * 0.45;             // luminous lids
-    col += v_color * exp(-max(lid, 0.0) / 0.35) * 0.18 * smoothstep(1.7, 1.1, length(p));  // halo
+    col += v_color * exp(-max(lid, 0.0) / 0.3) * 0.1 * smoothstep(1.7, 1.1, length(p));   // halo
     // The stage, reflected on the cornea.
     vec2 g = p - v_glint;
     col += u_stage_glow * exp(-dot(g, g) / 0.012) * 1.5 * open;
-    // A few pixels across, an eye is a glowing point: fade into a soft dot with the iris's colour.
-    float tiny = smoothstep(9.0, 2.5, v_px * 2.0);
-    float dot_ = exp(-dot(p, p) * 2.2) * 0.9;
+    float tiny = smoothstep(4.5, 1.2, v_px);
     col = mix(col, v_color * dot_, tiny);
     f_color = vec4(col, 1.0);
+#endif
 }
 #endif
 #endif
