@@ -175,7 +175,7 @@ def test_draw_calls_do_not_grow_with_the_crowd(silver: Scene) -> None:
     _, small = render(crowd(1_000))
     _, big = render(crowd(100_000))
     assert small["draw_calls"] == big["draw_calls"]
-    assert small["layers"]["audience"] == big["layers"]["audience"] == 2
+    assert small["layers"]["audience"] == big["layers"]["audience"] == 3
 
 
 # ------------------------------------------------------------------------------------- determinism

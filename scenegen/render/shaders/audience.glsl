@@ -13,6 +13,13 @@
 #ifndef PREPASS
 #define PREPASS 0
 #endif
+// SMALL 1 draws only the figures below SMALL_PX as plain soft glows; SMALL 0 (with PREPASS 0) only the
+// larger ones in full detail. Each pass moves the other's figures outside the clip volume in its vertex
+// shader: the software rasteriser runs every instruction of a fragment shader whatever branch a pixel
+// takes, so far crowds must not pay for the detail of near figures.
+#ifndef SMALL
+#define SMALL 0
+#endif
 
 uniform mat4 u_view_proj_matrix;
 uniform mat4 u_proj_matrix;
@@ -47,8 +54,13 @@ const float SPRITE = 2.2;
 const float SPRITE = 3.4;
 #endif
 #endif
-// Figures smaller than this many pixels (per local unit) have no solid core: they only glow.
-const float CORE_MIN_PX = 3.0;
+// Below this many pixels per local unit (a figure's height, an eye's radius) a figure is a soft glow
+// with no solid core; from it up, it has its full shape.
+#if FIGURE == 0
+const float SMALL_PX = 6.0;
+#else
+const float SMALL_PX = 2.5;
+#endif
 
 #if defined VERTEX_SHADER
 in vec3 a_pos;
@@ -68,7 +80,8 @@ flat out float v_seed;
 flat out float v_front;    // silhouettes: how much the figure faces the eye (its eyes show), 0…1
 flat out vec2 v_iris;      // eyes: where the iris sits, in eye radii
 flat out vec2 v_glint;     // eyes: where the stage's reflection sits
-flat out vec4 v_shape;     // silhouettes: width / height, sway angle, breath (width), breath (height)
+flat out vec4 v_shape;     // silhouettes: width / height, 1 / breath (width), 1 / breath (height), sprite side
+flat out vec2 v_sway;      // silhouettes: cos and sin of the sway angle
 
 void main() {
     // One point sprite per figure: a quarter of the vertices of a quad, which is what the software
@@ -83,7 +96,8 @@ void main() {
     vec3 centre = a_pos + vec3(0.0, MID * unit, 0.0);
     vec3 to_eye = u_eye - a_pos;
     float sway = a_sway.x * sin(TAU * a_sway.y * u_time + a_phase);
-    v_shape = vec4(a_size.x / a_size.y, sway, 1.0 + breath, 1.0 + 0.35 * breath);
+    v_sway = vec2(cos(sway), sin(sway));
+    v_shape = vec4(a_size.x / a_size.y, 1.0 / (1.0 + breath), 1.0 / (1.0 + 0.35 * breath), SPRITE);
     v_front = clamp(dot(normalize(vec3(to_eye.x, 0.0, to_eye.z) + 1e-6), vec3(gaze.x, 0.0, gaze.z)) * 2.0, 0.0, 1.0);
     v_iris = vec2(0.0);
     v_glint = vec2(0.0);
@@ -95,17 +109,26 @@ void main() {
     vec3 h = normalize(to_eye + normalize(u_origin - a_pos));
     v_glint = vec2(dot(h, u_cam_right), dot(h, u_cam_up)) * 0.5 + vec2(-0.12, 0.14);
     v_front = 1.0;
-    v_shape = vec4(1.0, 0.0, 1.0, 1.0);
+    v_sway = vec2(1.0, 0.0);
+    v_shape = vec4(1.0, 1.0, 1.0, SPRITE);
 #endif
     gl_Position = u_view_proj_matrix * vec4(centre, 1.0);
     float px = unit * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
-    float side = px * SPRITE;
+#if FIGURE == 0 && SMALL
+    float sprite = 1.0;            // a soft blob needs a sprite only its own height
+#else
+    float sprite = SPRITE;
+#endif
+    v_shape.w = sprite;
+    float side = px * sprite;
     // Below a pixel the sprite stays one pixel and dims with its true area, so far crowds fade, not fizz.
     col *= min(side * side, 1.0);
     gl_PointSize = clamp(side, 1.0, u_max_point);
-#if PREPASS
-    // Too small to hide anything: moved outside the clip volume, it costs no fragments at all.
-    if (px < CORE_MIN_PX) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+    // Not this pass's figure: outside the clip volume it costs no fragments at all.
+#if SMALL
+    if (px >= SMALL_PX) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+#else
+    if (px < SMALL_PX) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
 #endif
     v_px = px * min(1.0, u_max_point / max(side, 1e-6));
     v_color = col;
@@ -122,16 +145,16 @@ flat in float v_front;
 flat in vec2 v_iris;
 flat in vec2 v_glint;
 flat in vec4 v_shape;
+flat in vec2 v_sway;
 out vec4 f_color;
 
 // The fragment's place in the figure's own frame: heights from the feet (silhouettes), radii from the
 // centre (eyes); silhouettes un-swayed about the feet and un-swollen by their breath.
 vec2 local_point() {
-    vec2 q = (gl_PointCoord - 0.5) * vec2(SPRITE, -SPRITE) + vec2(0.0, MID);
+    vec2 q = (gl_PointCoord - 0.5) * vec2(v_shape.w, -v_shape.w) + vec2(0.0, MID);
 #if FIGURE == 0
-    float c = cos(v_shape.y), s = sin(v_shape.y);
-    q = vec2(c * q.x - s * q.y, s * q.x + c * q.y);
-    q /= v_shape.zw;
+    q = vec2(v_sway.x * q.x - v_sway.y * q.y, v_sway.y * q.x + v_sway.x * q.y);
+    q *= v_shape.yz;
 #endif
     return q;
 }
@@ -175,16 +198,16 @@ void main() {
     vec2 p = local_point();
     float wr = v_shape.x;
 #if PREPASS
-    if (abs(p.x) > 0.5 * wr + 0.02 || p.y < 0.12 || figure_sdf(p, wr) > -0.012) discard;
+    if (abs(p.x) > 0.5 * wr || p.y < 0.12 || p.y > 0.97 || figure_sdf(p, wr) > -0.012) discard;
     f_color = vec4(0.0);
     return;
 #else
-    // Outside the figure's own column nothing shows: return before the shape is worked out.
-    if (abs(p.x) > 0.5 * wr + 0.22) { f_color = vec4(0.0); return; }
     // A figure a few pixels tall is a soft glow in its shape's place.
     vec2 b = vec2(p.x / max(wr, 0.2), (p.y - 0.55) / 0.6);
     float blob = exp(-dot(b, b) * 3.0) * 0.3;
-    if (v_px < 6.0) { f_color = vec4(v_color * blob, 1.0); return; }
+#if SMALL
+    f_color = vec4(v_color * blob, 1.0);
+#else
     float pixel = 1.0 / v_px;                               // one pixel, in heights
     float mist = u_mist;
     float d0 = figure_sdf(p, wr);
@@ -209,8 +232,9 @@ void main() {
     float er = max(0.009, 0.6 * pixel);
     vec2 q = vec2(abs(p.x) - 0.024, p.y - 0.912);
     float eyes = exp(-dot(q, q) / (er * er)) * v_front * 2.5;
-    float detail = smoothstep(6.0, 12.0, v_px);
+    float detail = smoothstep(SMALL_PX, 2.0 * SMALL_PX, v_px);
     f_color = vec4(v_color * mix(blob, glow, detail) + vec3(1.0, 0.97, 0.9) * eyes * detail, 1.0);
+#endif
 #endif
 }
 
@@ -231,7 +255,9 @@ void main() {
 #else
     // A few pixels across, an eye is a glowing point with the iris's colour.
     float dot_ = exp(-dot(p, p) * 2.2) * 0.65;
-    if (v_px < 1.2) { f_color = vec4(v_color * dot_, 1.0); return; }
+#if SMALL
+    f_color = vec4(v_color * dot_, 1.0);
+#else
     float pixel = 1.0 / v_px;
     float aa = max(pixel, 0.02);
     float lid = sd_vesica(p, 1.25, 0.72);                   // almond ~1 wide, ~0.53 tall (in radii)
@@ -253,9 +279,10 @@ void main() {
     // The stage, reflected on the cornea.
     vec2 g = p - v_glint;
     col += u_stage_glow * exp(-dot(g, g) / 0.012) * 1.5 * open;
-    float tiny = smoothstep(4.5, 1.2, v_px);
+    float tiny = smoothstep(2.0 * SMALL_PX, SMALL_PX, v_px);
     col = mix(col, v_color * dot_, tiny);
     f_color = vec4(col, 1.0);
+#endif
 #endif
 }
 #endif
