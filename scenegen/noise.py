@@ -257,7 +257,7 @@ def _pair_codes(lat: _Lattice, j: Any, lo: Any, hi: Any) -> tuple[NDArray[np.int
     px = np.take(lat.pair_x, flat, mode="clip")
     py = np.take(lat.pair_y, flat, mode="clip")
     if hi is not None:
-        odd = hi != ((lo + 1) & 255)  # edges a compat repeat wraps
+        odd = np.broadcast_to(hi != ((lo + 1) & 255), px.shape)  # edges a compat repeat wraps
         if np.any(odd):
             jb, lob, hib = (np.broadcast_to(a, px.shape)[odd] for a in (j, lo, hi))
             gx, gy = lat.grad_x.astype(np.intp), lat.grad_y.astype(np.intp)
