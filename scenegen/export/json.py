@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import json
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -88,9 +89,10 @@ def dumps_scene(scene: Any, inline: bool = False) -> bytes:
         return v
 
     text = json.dumps(hoist(data), indent=1, ensure_ascii=False, allow_nan=False)
-    for i, arr in enumerate(arrays):
-        text = text.replace(f'"\\u0000array{i}\\u0000"', arr, 1)
-    return (text + "\n").encode("utf-8")
+    # One pass over the text: a replace per array would copy the whole document each time.
+    parts = re.split(r'"\\u0000array(\d+)\\u0000"', text)
+    parts[1::2] = [arrays[int(i)] for i in parts[1::2]]
+    return ("".join(parts) + "\n").encode("utf-8")
 
 
 def export_json(scene: Any, path: str | os.PathLike, inline: bool = False) -> None:
