@@ -152,14 +152,15 @@ def test_eyes_in_the_canopy_glow(auditorium: Scene) -> None:
     assert g.figure == "eye"
     centre = g.pos_i.astype(np.float64).mean(axis=0)
     view = View(eye=(0.0, 2.0, 0.0), target=tuple(centre), fov=60.0, near=0.1, far=2000.0)
-    size = (160, 90)
+    size = (320, 180)
     with_eyes, _ = render(auditorium, size=size, camera=view, layers=("sky", "audience"))
     without, _ = render(auditorium, size=size, camera=view, layers=("sky",))
     px, inside = view.project(g.pos_i.astype(np.float64), size)
     ij = np.clip(np.floor(px[inside]).astype(int), 0, [size[0] - 1, size[1] - 1])
     assert len(ij) > 50
     gain = luminance(with_eyes)[ij[:, 1], ij[:, 0]] - luminance(without)[ij[:, 1], ij[:, 0]]
-    assert gain.mean() > 10.0
+    assert gain.mean() > 5.0
+    assert (gain > 0).mean() > 0.8
 
 
 def test_draw_calls_do_not_grow_with_the_crowd(silver: Scene) -> None:

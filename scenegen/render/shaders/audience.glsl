@@ -59,8 +59,11 @@ const float SPRITE = 3.4;
 #if FIGURE == 0
 const float SMALL_PX = 6.0;
 #else
-const float SMALL_PX = 2.5;
+const float SMALL_PX = 3.0;
 #endif
+// Small figures get at least this many pixels of sprite, so their glow can be widened to a pixel or so
+// (and dimmed to keep its light): a sub-pixel sprite would flicker in and out between pixel centres.
+const float MIN_SPRITE = 4.0;
 
 #if defined VERTEX_SHADER
 in vec3 a_pos;
@@ -148,6 +151,14 @@ flat in vec4 v_shape;
 flat in vec2 v_sway;
 out vec4 f_color;
 
+// A Gaussian glow of peak `peak` and widths `sigma` (local units), widened to at least ~0.6 pixel and
+// dimmed by as much, so its light is kept while it never falls between pixel centres.
+float soft_spot(vec2 q, vec2 sigma, float peak) {
+    vec2 s = max(sigma, vec2(0.6 / max(v_px, 1e-4)));
+    vec2 z = q / s;
+    return peak * (sigma.x * sigma.y) / (s.x * s.y) * exp(-0.5 * dot(z, z));
+}
+
 // The fragment's place in the figure's own frame: heights from the feet (silhouettes), radii from the
 // centre (eyes); silhouettes un-swayed about the feet and un-swollen by their breath.
 vec2 local_point() {
@@ -206,7 +217,7 @@ void main() {
     vec2 b = vec2(p.x / max(wr, 0.2), (p.y - 0.55) / 0.6);
     float blob = exp(-dot(b, b) * 3.0) * 0.3;
 #if SMALL
-    f_color = vec4(v_color * blob, 1.0);
+    f_color = vec4(v_color * soft_spot(p - vec2(0.0, 0.55), vec2(max(wr, 0.2), 0.6) * 0.408, 0.3), 1.0);
 #else
     float pixel = 1.0 / v_px;                               // one pixel, in heights
     float mist = u_mist;
@@ -253,10 +264,10 @@ void main() {
     f_color = vec4(0.0);
     return;
 #else
-    // A few pixels across, an eye is a glowing point with the iris's colour.
-    float dot_ = exp(-dot(p, p) * 2.2) * 0.65;
+    // A few pixels across, an eye is a glowing almond with the iris's colour, in a faint halo.
+    float dot_ = exp(-dot(p * vec2(1.0, 1.6), p * vec2(1.0, 1.6)) * 2.2) * 0.65;
 #if SMALL
-    f_color = vec4(v_color * dot_, 1.0);
+    f_color = vec4(v_color * (soft_spot(p, vec2(0.48, 0.3), 0.5) + soft_spot(p, vec2(1.0), 0.03)), 1.0);
 #else
     float pixel = 1.0 / v_px;
     float aa = max(pixel, 0.02);
@@ -277,8 +288,7 @@ void main() {
     col += v_color * exp(-abs(lid) / (0.05 + aa)) * 0.45;             // luminous lids
     col += v_color * exp(-max(lid, 0.0) / 0.3) * 0.1 * smoothstep(1.7, 1.1, length(p));   // halo
     // The stage, reflected on the cornea.
-    vec2 g = p - v_glint;
-    col += u_stage_glow * exp(-dot(g, g) / 0.012) * 1.5 * open;
+    col += u_stage_glow * soft_spot(p - v_glint, vec2(0.08), 1.5) * open;
     float tiny = smoothstep(2.0 * SMALL_PX, SMALL_PX, v_px);
     col = mix(col, v_color * dot_, tiny);
     f_color = vec4(col, 1.0);

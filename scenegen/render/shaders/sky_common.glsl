@@ -55,25 +55,30 @@ float wrap_angle(float a) { return a - TAU * floor((a + PI) / TAU); }
 
 // Watercolour: pigment pools at a ragged edge and the colours bleed where bands overlap.
 vec3 sky_streaks(vec3 col, vec3 dir, float az, float el) {
+    if (u_streak_count <= 0) return col;
+#if SKY_DETAIL
+    // One field of wet, ragged edges and one of pigment grain for the whole sky, shared by every band
+    // (each reads it with its own sign): the software rasteriser runs a loop body in full for every
+    // pixel, so noise inside the loop would cost once per band.
+    // Read on the plane of a sky dome (seamless all the way round, unlike the azimuth).
+    vec2 dome = dir.xz / (max(dir.y, -0.2) + 0.35);
+    float wet = fbm2(dome * 1.6 + vec2(u_time * 0.01, 0.0), 4) - 0.5;
+    float grain = 0.75 + 0.5 * fbm2(dome * 9.0, 2);
+#else
+    float wet = 0.0;
+    float grain = 1.0;
+#endif
     for (int i = 0; i < MAX_STREAKS; ++i) {
         if (i >= u_streak_count) break;
         vec4 g = u_streak_geom[i];
         vec4 m = u_streak_motion[i];
         float da = wrap_angle(az - (g.x + m.y * u_time));
         float half_len = 0.5 * g.w;
-        if (abs(da) > half_len * 1.3) continue;
         float line = g.y + tan(m.x) * da;
         float d = (el - line) / g.z;
-        if (abs(d) > 3.5) continue;
         float soft = u_streak_softness;
-#if SKY_DETAIL
-        // Ragged, wet edges: noise in the band's own frame, seeded by its phase.
-        float n = fbm2(vec2(da * 3.0 + m.z * 7.0, d * 0.8 + m.z * 3.0 + u_time * 0.01), 4);
-        d += (n - 0.5) * (1.6 + 1.4 * soft);
-        float grain = 0.75 + 0.5 * fbm2(vec2(da * 14.0, el * 40.0) + m.z, 2);
-#else
-        float grain = 1.0;
-#endif
+        // Ragged edges: the shared field, turned by the band's phase so neighbours do not match.
+        d += wet * (1.6 + 1.4 * soft) * (2.0 * cos(m.z) + sin(m.z * 3.0) * 0.5);
         float body = exp(-d * d * mix(2.2, 0.9, soft));
         // Pigment gathers at the edge of a wash: a slightly stronger rim where the band fades.
         float rim = smoothstep(0.35, 0.0, abs(abs(d) - 1.0)) * (1.0 - soft) * 0.35;
