@@ -8,13 +8,14 @@ from pyglet import gl
 
 from .. import packing
 from ..shaders import load_program
-from .base import AdditiveGroup, BlendGroup, Frame, Layer, VertexArray, set_uniforms
+from .base import BlendGroup, Frame, Layer, VertexArray, set_uniforms
 
 __all__ = ["PropsLayer"]
 
 
 class PropsLayer(Layer):
-    """At most three draw calls: spheres, ribbons, shards (each skipped when the scene has none)."""
+    """At most three draw calls: spheres, ribbons (cracks and instrument), shards — each skipped when the
+    scene has none."""
 
     name = "props"
 
@@ -28,7 +29,7 @@ class PropsLayer(Layer):
         shards = packing.pack_shards(props.spheres)
         for name, data, mode, group in (
                 ("spheres", spheres, gl.GL_TRIANGLE_STRIP, BlendGroup(order=30)),
-                ("ribbons", ribbons, gl.GL_TRIANGLE_STRIP, AdditiveGroup(order=31)),
+                ("ribbons", ribbons, gl.GL_TRIANGLE_STRIP, BlendGroup(order=31)),
                 ("shards", shards, gl.GL_POINTS, BlendGroup(order=32))):
             if len(data) == 0:
                 continue

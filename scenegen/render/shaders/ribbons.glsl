@@ -1,6 +1,7 @@
 // Line work as camera-facing ribbons, one instanced quad per segment: the instrument's crystal spiral
 // (a glowing tube), the light woven around it (flowing up the strand at the Scene's rate), and the
-// hairline cracks of a flawed sphere (kept on the front of the moving globe, glowing). Additive.
+// hairline cracks of a flawed sphere (kept on the front of the moving globe, glowing). Premultiplied
+// alpha: a crack or the crystal dims what is behind it, so the sickly yellow stays yellow on a blue globe.
 #include "spheres_common.glsl"
 
 uniform mat4 u_view_proj_matrix;
@@ -77,26 +78,30 @@ out vec4 f_color;
 void main() {
     float a = abs(v_across);
     vec3 col;
+    float alpha = 0.0;
     if (v_kind == 0) {
         // Crystal tube: brighter along its axis, a specular line, luminous edges.
         float x = a / max(v_core, 1e-3);
         if (x > 1.0) discard;
         float nz = sqrt(max(1.0 - x * x, 0.0));
         float spec = exp(-pow((v_across / v_core + 0.35) / 0.18, 2.0));
-        col = v_color * (0.35 + 0.65 * nz) + v_color * pow(x, 4.0) * 0.8 + vec3(spec) * 0.6;
+        float edge = pow(x, 4.0);
+        col = v_color * (0.12 + 0.2 * nz) + v_color * edge * 0.7 + vec3(spec) * 0.45;
+        alpha = 0.2 + 0.5 * edge;
     } else if (v_kind == 1) {
         float flow = 0.5 + 0.5 * sin(TAU * (v_flow.x * u_time - v_u * v_flow.y));
         float core = exp(-pow(a / max(v_core, 1e-3), 2.0) * 1.5);
         float halo = exp(-a * 3.0) * 0.35;
-        col = v_color * (core + halo) * (0.25 + 1.1 * flow * flow);
+        col = v_color * (core * 0.5 + halo * 0.5) * (0.25 + 1.1 * flow * flow);
     } else {
         // A crack: a hot hairline with a glow, a pulse running along it in the order it spread.
         float core = exp(-pow(a / max(v_core, 1e-3), 2.0) * 1.2);
         float halo = exp(-a * 3.5) * 0.4;
         float run = 0.6 + 0.4 * sin(TAU * (v_u * 2.0 - u_time * 0.5));
         // Kept below white, so the sickly yellow still reads as yellow.
-        col = v_color * (core * 0.35 + halo * 0.12) * run * v_front;
+        col = v_color * (core * 0.22 + halo * 0.1) * run * v_front;
+        alpha = core * 0.85 * v_front;
     }
-    f_color = vec4(col, 1.0);
+    f_color = vec4(col, alpha);
 }
 #endif
