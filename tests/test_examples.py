@@ -21,7 +21,7 @@ SEEDS = ROOT / "assets" / "seeds"
 # deliberate change of an algorithm or of an example); a change that was not meant to move the output
 # and still moves these is a determinism bug.
 GOLDEN = {
-    "grand-auditorium.yaml": "55fd3df9b88e0a7691a56f02c2e89f18298f38f6aac9a306792fa5ca31ee60e1",
+    "grand-auditorium.yaml": "f04ae342ee6997c65af40eda9726d549c29680d79a47fc4e3af3ded8266f8bb3",
     "liquid-silver-stage.yaml": "7d991c0be5e790573df948e51319f11fe45a16a1bbe573830acb105cfc663514",
     "minimal.yaml": "09af5d706a33d2d9ba863ac9440c1f40eec7b0f90f4658959e99a5620b44c411",
 }
@@ -89,7 +89,7 @@ def test_grand_auditorium_dream() -> None:
         assert eyes.pos_i[:, 1].min() > s.stage.top + 20
         # "tense, shimmering gold … streaks of anxious crimson", shown on "colossal screens"
         assert close(eyes.mood_color, "#ff2d3f")
-    assert enormous.placed == 2400 and enormous.height_i.min() >= 12
+    assert enormous.placed == 650 and enormous.height_i.min() >= 12
     assert countless.placed == 250000
     assert s.sky.screens.follows == 0 and len(s.sky.screens.center_q) == 3
     # "the Harmonious Spheres … each emitting a unique, melodic tone"
