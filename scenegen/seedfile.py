@@ -13,7 +13,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Literal, Union
+from typing import Any, Literal, Union
 
 import yaml
 
@@ -223,7 +223,7 @@ def presets() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
 
 
-def _resolve_extends(node: _Node, base_dir: Path | None, chain: list[Path], path: str) -> Path:
+def _resolve_extends(node: _Node, base_dir: Path | None, path: str) -> Path:
     name = node.value
     if not isinstance(name, str) or not name:
         raise SeedError([_problem(node, path, "expected a preset name or a file path")])
@@ -257,7 +257,7 @@ def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path],
     merged: _Node | None = None
     for i, item in enumerate(names):
         where = f"extends[{i}]" if isinstance(ext.value, list) else "extends"
-        target = _resolve_extends(item, base_dir, chain, where)
+        target = _resolve_extends(item, base_dir, where)
         resolved = target.resolve()
         if resolved in chain:
             loop = " → ".join(p.name for p in [*chain[chain.index(resolved):], resolved])
@@ -625,12 +625,3 @@ def spec_hash(spec: SeedSpec) -> str:
     text = json.dumps(spec_to_data(spec), sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False)
     return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def iter_problems(paths: Iterable[str]) -> Iterable[tuple[str, SeedSpec | None, SeedError | None]]:
-    """Load each path, yielding (path, spec, error)."""
-    for path in paths:
-        try:
-            yield path, load_seed(path), None
-        except SeedError as err:
-            yield path, None, err

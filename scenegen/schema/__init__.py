@@ -9,7 +9,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from ..seedfile import field_key, spec_fields, spec_to_data
+from ..seedfile import spec_fields, spec_to_data
 from ..spec import SeedSpec
 
 __all__ = ["seed_schema", "scene_schema", "shipped_schema", "SCHEMA_DIR"]
