@@ -89,3 +89,31 @@ def test_usage_errors_exit_2() -> None:
     assert r.returncode == 2 and "usage" in r.stderr
     r = run("frobnicate")
     assert r.returncode == 2
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal, long work draws a bar on standard error (and clears it when done)."""
+    import pty
+
+    seed = tmp_path / "s.yaml"
+    seed.write_text("seed: 1\nterrain: {resolution: 513}\naudience: [{count: 20000}]\n")
+    out = tmp_path / "s.json"
+    code = "import sys\nfrom scenegen.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.environ["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+        os.execv(sys.executable, [sys.executable, "-c", code, "export", str(seed), "-o", str(out), "-q"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "█" in text and "%" in text and "terrain" in text
+    assert out.exists()
