@@ -1,8 +1,10 @@
-"""The `scenegen` command: validate, export, schema, new."""
+"""The `scenegen` command: view, render, validate, export, schema, new."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
 import time
@@ -136,11 +138,315 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------------------------ render and view
+
+TURN_DEG_PER_S = 6.0        # --frames: the camera turns this many degrees per second of playback
+
+
+def _size(text: str) -> tuple[int, int]:
+    """WxH → (w, h); CommandError (exit 2) if it is not two whole numbers 1 … 16384."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        raise CommandError(f"--size {text!r}: expected WIDTHxHEIGHT, like 1280x720", EXIT_BAD_INPUT) from None
+    if not (1 <= w <= 16384 and 1 <= h <= 16384):
+        raise CommandError(f"--size {text!r}: width and height must be 1 … 16384", EXIT_BAD_INPUT)
+    return w, h
+
+
+def _camera(text: str | None, scene: Any) -> Any:
+    """--camera x,y,z[:lx,ly,lz[:fov]] → a View (the scene camera's look-at and fov where not given)."""
+    from .render.camera import View
+    base = View.of(scene.camera)
+    if text is None:
+        return base
+    parts = text.split(":")
+
+    def vec(part: str) -> tuple[float, float, float]:
+        try:
+            xyz = tuple(float(v) for v in part.split(","))
+        except ValueError:
+            xyz = ()
+        if len(xyz) != 3 or not all(math.isfinite(v) for v in xyz):
+            raise CommandError(f"--camera {text!r}: expected x,y,z[:lx,ly,lz[:fov]] (numbers)", EXIT_BAD_INPUT)
+        return xyz  # type: ignore[return-value]
+
+    if not 1 <= len(parts) <= 3:
+        raise CommandError(f"--camera {text!r}: expected x,y,z[:lx,ly,lz[:fov]]", EXIT_BAD_INPUT)
+    eye = vec(parts[0])
+    target = vec(parts[1]) if len(parts) > 1 else base.target
+    fov = base.fov
+    if len(parts) > 2:
+        try:
+            fov = float(parts[2])
+        except ValueError:
+            fov = float("nan")
+        if not 5.0 <= fov <= 150.0:
+            raise CommandError(f"--camera {text!r}: fov must be 5 … 150 degrees", EXIT_BAD_INPUT)
+    if math.dist(eye, target) < 1e-6:
+        raise CommandError(f"--camera {text!r}: the eye and the point looked at are the same", EXIT_BAD_INPUT)
+    return View(eye=eye, target=target, up=(0.0, 1.0, 0.0), fov=fov, near=base.near, far=base.far)
+
+
+def _generate(spec: Any, file: str) -> Any:
+    """Generate with a progress bar on a terminal; the generator's warnings as `FILE: warning: …` lines."""
+    import warnings
+
+    from .gen.scene import generate
+    from .progress import ProgressBar
+
+    bar = ProgressBar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            scene = generate(spec, progress=bar)
+        finally:
+            bar.close()
+    for w in caught:
+        print(f"{file}: warning: {w.message}", file=sys.stderr)
+    return scene
+
+
+def _png_output(text: str) -> Path:
+    out = Path(text)
+    if out.suffix.lower() != ".png":
+        raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png)", EXIT_BAD_INPUT)
+    return out
+
+
+def _gl_renderer(scene: Any) -> Any:
+    """A SceneRenderer in a headless context, or CommandError (exit 1) saying why there is none."""
+    import warnings
+
+    from .render.offscreen import GLUnavailable, ensure_context
+
+    def first(err: BaseException) -> str:
+        return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+    try:
+        with warnings.catch_warnings():
+            # pyglet warns when EGL has no device and falls back to another platform: the outcome is
+            # what matters here, and it is reported below in one line.
+            warnings.simplefilter("ignore")
+            ensure_context()
+    except GLUnavailable as err:
+        raise CommandError(f"cannot render: {first(err)}") from None
+    except Exception as err:     # pyglet's own errors when it finds no display, no EGL, no config
+        raise CommandError(f"cannot render: no OpenGL 3.3 context here ({type(err).__name__}: {first(err)})") from None
+    try:
+        from .render.renderer import SceneRenderer
+        return SceneRenderer(scene)
+    except Exception as err:     # a driver that lacks what the shaders need
+        raise CommandError(f"cannot render: {type(err).__name__}: {first(err)}") from None
+
+
+def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, int], view: Any,
+            count: int | None) -> dict[str, Any]:
+    """Render one frame to `out`, or `count` frames to out-0000.png …; returns the measurements."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .fileio import atomic_write
+    from .render.headless import encode_png
+    from .render.offscreen import Framebuffer, check_gl
+
+    t0 = time.perf_counter()
+    renderer = _gl_renderer(scene)
+    from pyglet import gl
+    gl.glFinish()
+    ready = time.perf_counter()
+    w, h = size
+    fb = Framebuffer(w, h, hdr=False, depth=False)
+    frame_ms: list[float] = []
+    read_ms: list[float] = []
+    png_ms: list[float] = []
+    paths: list[Path] = []
+
+    def write(path: Path, image: Any) -> None:
+        t = time.perf_counter()
+        data = encode_png(image)
+        atomic_write(path, lambda fh: fh.write(data))
+        png_ms.append((time.perf_counter() - t) * 1e3)
+
+    n = 1 if count is None else count
+    # PNG encoding (zlib, which releases the GIL) of frame k overlaps the drawing of frame k + 1.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+        try:
+            for k in range(n):
+                seconds = k / args.fps
+                t = args.time + seconds * args.speed
+                v = view if k == 0 else view.orbit(math.radians(TURN_DEG_PER_S * seconds), 0.0)
+                fb.bind()
+                a = time.perf_counter()
+                renderer.draw(t, v, (w, h))
+                gl.glFinish()
+                b = time.perf_counter()
+                image = fb.read_rgba()
+                check_gl("rendering a frame")
+                c = time.perf_counter()
+                frame_ms.append((b - a) * 1e3)
+                read_ms.append((c - b) * 1e3)
+                path = out if count is None else out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
+                paths.append(path)
+                pending.append(pool.submit(write, path, image[..., :3]))
+            for f in pending:
+                f.result()
+        except OSError as exc:
+            raise CommandError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from None
+        finally:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+            fb.delete()
+    stats = {
+        "draw_calls": int(renderer.stats["draw_calls"]),
+        "frame_ms": round(sum(frame_ms) / len(frame_ms), 3),
+        "frame_ms_first": round(frame_ms[0], 3),
+        "upload_ms": round(sum(renderer.stats["upload_ms"].values()), 3),
+        "upload_ms_layers": {k: round(v, 3) for k, v in renderer.stats["upload_ms"].items()},
+        "layers": dict(renderer.stats["layers"]),
+        "read_ms": round(sum(read_ms) / len(read_ms), 3),
+        "png_ms": round(sum(png_ms) / len(png_ms), 3),
+        "setup_ms": round((ready - t0) * 1e3, 3),
+        "gl_renderer": gl.gl_info.get_renderer(),
+        "paths": [str(p) for p in paths],
+    }
+    renderer.delete()
+    return stats
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    spec = _load(args.file)
+    size = _size(args.size)
+    out = _png_output(args.output)
+    if args.frames is not None and not 1 <= args.frames <= 100_000:
+        raise CommandError(f"--frames {args.frames}: expected 1 … 100000", EXIT_BAD_INPUT)
+    if not (math.isfinite(args.fps) and args.fps > 0):
+        raise CommandError(f"--fps {args.fps:g}: expected a positive number", EXIT_BAD_INPUT)
+    if not (math.isfinite(args.time) and math.isfinite(args.speed)):
+        raise CommandError("--time and --speed must be finite numbers", EXIT_BAD_INPUT)
+    t0 = time.perf_counter()
+    scene = _generate(spec, args.file)
+    generated = time.perf_counter()
+    view = _camera(args.camera, scene)
+    stats = _frames(args, scene, out, size, view, args.frames)
+    total = time.perf_counter() - start
+    paths = stats.pop("paths")
+    info = sys.stderr if args.stats else sys.stdout
+    if not args.quiet:
+        what = paths[0] if len(paths) == 1 else f"{len(paths)} frames, {paths[0]} … {Path(paths[-1]).name}"
+        print(f"Wrote {what} ({size[0]}×{size[1]}) in {total:.2f} s", file=info)
+    if args.stats:
+        figures = sum(len(g.pos_i) for g in scene.audience)
+        record = {**stats, "figures": figures, "spheres": len(scene.props.spheres.radius_i),
+                  "stars": len(scene.sky.stars.dir_i), "size": list(size), "frames": len(paths),
+                  "time": args.time, "generate_ms": round((generated - t0) * 1e3, 3),
+                  "total_ms": round(total * 1e3, 3)}
+        print(json.dumps(record, separators=(",", ":")))
+    return EXIT_OK
+
+
+def _no_display() -> str | None:
+    """Why a window cannot open here, or None when it may (the window itself will tell otherwise)."""
+    if os.environ.get("PYGLET_HEADLESS", "").strip().lower() in ("1", "true", "yes"):
+        return "PYGLET_HEADLESS is set"
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not os.environ.get("DISPLAY"):
+        return "no display here (DISPLAY is not set)"
+    return None
+
+
+def _view_fallback(args: argparse.Namespace, scene: Any, reason: str) -> int:
+    out = _png_output(args.output or f"{Path(args.file).stem}.png")
+    size = _size(args.size)
+    _frames(argparse.Namespace(fps=30.0, time=args.time, speed=1.0), scene, out, size,
+            _camera(args.camera, scene), None)
+    print(f"scenegen view: {reason}: rendered the opening frame to {out} instead of opening a window",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    spec = _load(args.file)
+    _size(args.size)
+    if args.output is not None:
+        _png_output(args.output)
+    if not math.isfinite(args.time) or args.time < 0:
+        raise CommandError(f"--time {args.time:g}: expected a number ≥ 0", EXIT_BAD_INPUT)
+    reason = _no_display()
+    scene = _generate(spec, args.file)
+    if reason is not None:
+        return _view_fallback(args, scene, reason)
+    from .render.reload import Loaded
+    view = _camera(args.camera, scene) if args.camera else None
+    try:
+        from .render.viewer import Viewer, run
+        viewer = Viewer(args.file, Loaded(spec, spec, scene, [], 0.0), size=_size(args.size), time=args.time,
+                        camera=view, scale={"1": 1.0, "1/2": 0.5, "1/4": 0.25}[args.scale],
+                        out_dir=args.out_dir, sound=not args.mute)
+    except Exception as err:     # no X server behind DISPLAY, no GL 3.3 on it, …
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        # This process has chosen pyglet's windowed platform: render the fallback in a headless one.
+        import subprocess
+        cmd = [sys.executable, "-m", "scenegen", "view", args.file, "--size", args.size, "--time", repr(args.time)]
+        cmd += ["--camera", args.camera] if args.camera else []
+        cmd += ["-o", args.output] if args.output else []
+        env = {**os.environ, "PYGLET_HEADLESS": "1"}
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        note = done.stderr.strip().splitlines()
+        if done.returncode == 0:
+            out = args.output or f"{Path(args.file).stem}.png"
+            print(f"scenegen view: cannot open a window ({first}): rendered the opening frame to {out} instead",
+                  file=sys.stderr)
+            return EXIT_OK
+        raise CommandError(f"cannot open a window ({first}), nor render headless"
+                           + (f" ({note[-1]})" if note else "")) from None
+    run(viewer)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scenegen", description="Turn a YAML seed file into a reproducible dream-like stage scene.")
     parser.add_argument("--version", action="version", version=f"scenegen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    camera_help = ("eye position, optionally the point looked at and the vertical field of view in degrees "
+                   "(default: the scene's camera)")
+    p = sub.add_parser("view", help="explore a scene in an OpenGL window (F1 lists the keys); hot-reloads the file",
+                       description="Open a window onto the scene; edits to the seed file show within a second. "
+                                   "Without a display, renders the opening frame to a PNG instead.")
+    p.add_argument("file", metavar="SEED", help="seed file (YAML)")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)")
+    p.add_argument("--time", type=float, default=0.0, metavar="T", help="start at T seconds (default 0)")
+    p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
+    p.add_argument("--scale", choices=["1", "1/2", "1/4"], default="1",
+                   help="render resolution, as a fraction of the window's (F10 changes it; default 1)")
+    p.add_argument("--out-dir", default=".", metavar="DIR",
+                   help="where F12 screenshots and E exports go (default: the current folder)")
+    p.add_argument("--mute", action="store_true", help="no sound")
+    p.add_argument("-o", "--output", metavar="OUT.png",
+                   help="without a display: the PNG to write instead (default: SEED's name .png, here)")
+    p.set_defaults(run=cmd_view)
+
+    p = sub.add_parser("render", help="render a scene to PNG without a window (headless OpenGL)",
+                       description="Render the scene headless (EGL; Mesa llvmpipe will do): the same pixels "
+                                   "as the viewer. With --frames N: N frames out-0000.png … of a turntable "
+                                   f"and time-lapse: frame k shows time T + k·S/F and the camera turned "
+                                   f"{TURN_DEG_PER_S:g}·k/F degrees about the vertical through the point it "
+                                   "looks at (a full turn per minute of playback at F frames a second).")
+    p.add_argument("file", metavar="SEED", help="seed file (YAML)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
+    p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
+    p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
+    p.add_argument("--frames", type=int, metavar="N", help="write N numbered frames OUT-0000.png … instead")
+    p.add_argument("--fps", type=float, default=30.0, metavar="F", help="frames per second of playback (default 30)")
+    p.add_argument("--speed", type=float, default=1.0, metavar="S",
+                   help="scene seconds per second of playback: the time-lapse factor (default 1)")
+    p.add_argument("--stats", action="store_true",
+                   help="print one JSON line of measurements (draw_calls, frame_ms, upload_ms, figures, …)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.set_defaults(run=cmd_render)
 
     p = sub.add_parser("validate", help="check seed files; one line per problem, exit code 2 if any")
     p.add_argument("files", nargs="+", metavar="FILE")
