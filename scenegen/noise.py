@@ -100,7 +100,11 @@ _MAX_SEED = 2**64
 _POINT_CHUNK = 1 << 13  # points per pass of the point path
 _BLOCK_ELEMS = 1 << 15  # elements per row block of the grid
 _BAND_VALUES = 1 << 14  # per-(band, column) values per coefficient in one batch of an octave's bands
-_JIT_MIN_ELEMS = 1 << 16  # grids smaller than this stay on numpy (a first JIT call costs ~1 s)
+_JIT_MIN_ELEMS = 1 << 16  # below this many values a compiled call's overhead outweighs its speed
+# Importing numba and loading its cached kernels costs ~1.4 s here, while numpy does a 257² terrain in
+# ~20 ms: the compiled kernels are loaded only for work (values × octaves) that repays that, and used for
+# anything above _JIT_MIN_ELEMS once loaded. Either engine gives the same bits.
+_JIT_LOAD_WORK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,7 @@ def perlin2(
     yf = np.ascontiguousarray(ya).ravel()
     lat = _lattice(seed)
     out = np.empty(xf.size, dtype=np.float64)
-    jit = _jit() if out.size >= _JIT_MIN_ELEMS else None
+    jit = _maybe_jit(out.size, len(plan))
     if jit is not None:
         freq, weight, wrap = _plan_arrays(plan)
         jit.points(xf, yf, freq, weight, wrap, lat.grad_x, lat.grad_y, out)
@@ -390,7 +394,7 @@ def perlin2_grid(
     lat = _lattice(seed)
     block = max(1, _BLOCK_ELEMS // n_cols)
     cols = [_columns(xa, octave) for octave in plan]
-    jit = _jit() if out.size >= _JIT_MIN_ELEMS else None
+    jit = _maybe_jit(out.size, len(plan))
     if jit is not None:
         _grid_jit(jit, lat, cols, [_axis(ya, octave) for octave in plan], out, block)
         return out
@@ -548,6 +552,15 @@ def _combine_block(bands: list[_OctaveBands], tot: NDArray[np.float64], g: Any, 
 class _Kernels:
     points: Callable[..., None]
     grid: Callable[..., None]
+
+
+def _maybe_jit(size: int, octaves: int) -> _Kernels | None:
+    """The compiled kernels if this call should use them (see _JIT_LOAD_WORK), else None."""
+    if size < _JIT_MIN_ELEMS:
+        return None
+    if size * octaves < _JIT_LOAD_WORK and _jit.cache_info().currsize == 0:
+        return None
+    return _jit()
 
 
 @lru_cache(maxsize=1)

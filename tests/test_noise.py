@@ -343,3 +343,14 @@ def test_bad_arguments() -> None:
 
 def test_public_api() -> None:
     assert sorted(sn.__all__) == ["noise_compat_point", "perlin2", "perlin2_grid", "permutation"]
+
+
+def test_small_work_does_not_load_the_compiler() -> None:
+    """A default scene must not pay ~1.4 s to import numba for work numpy does in milliseconds."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from scenegen import parse_seed, generate; generate(parse_seed('seed: 1')); "
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
