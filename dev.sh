@@ -1,6 +1,7 @@
 #!/bin/sh
 # Set up scenegen on a fresh Debian/Ubuntu machine and run it.
-#   ./dev.sh run [SEED]   set up, then generate the default seed (or SEED) and export its scene JSON
+#   ./dev.sh run [SEED]   set up, then open the viewer on the default seed (or SEED); with no display it
+#                         says so and renders a PNG instead
 #   ./dev.sh test [ARGS]  set up with the test extras and headless GL, then run the test suite
 # It installs what is missing with apt-get (as root, or through sudo): gcc and python3-dev build the
 # `noise` package, python3-venv makes the virtual environment, libgl1 and libegl1 give headless OpenGL.
@@ -58,7 +59,7 @@ case "$cmd" in
         seed=${1:-$DEFAULT_SEED}
         name=$(basename "$seed" .yaml)
         mkdir -p out
-        exec "$VENV/bin/scenegen" export "$seed" -o "out/$name.scene.json"
+        exec "$VENV/bin/scenegen" view "$seed" --out-dir out -o "out/$name.png"
         ;;
     test)
         system_packages gl
