@@ -64,6 +64,9 @@ case "$cmd" in
     test)
         system_packages gl
         venv ".[dev]"
+        # The Khronos glTF-Validator the glTF tests run (node + npm; three.js, a devDependency, is left out).
+        { command -v node && command -v npm; } >/dev/null 2>&1 || apt_install nodejs npm
+        [ -d tests/js/node_modules ] || npm ci --prefix tests/js --omit=dev --no-audit --no-fund --loglevel=error
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     *)
