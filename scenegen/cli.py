@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from .seedfile import SeedError, load_seed
 
 __all__ = ["main"]
 
@@ -60,18 +59,23 @@ def summary(scene: Any) -> list[str]:
 
 
 def _load(path: str) -> Any:
+    """The spec of a seed file or of a dream text (`.txt`); a bad one is exit code 2, located lines."""
+    from .inputs import load_input
+
     try:
-        return load_seed(path)
-    except SeedError as err:
+        return load_input(path)
+    except ValueError as err:   # SeedError, DreamError
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .inputs import load_input
+
     bad = 0
     for path in args.files:
         try:
-            spec = load_seed(path)
-        except SeedError as err:
+            spec = load_input(path)
+        except ValueError as err:   # SeedError, DreamError
             print(err, file=sys.stderr)
             bad += 1
             continue
@@ -113,6 +117,32 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Wrote {out if out != '-' else 'standard output'}{size} in {took:.2f} s", file=info)
         for line in summary(scene):
             print(line, file=info)
+    return EXIT_OK
+
+
+def cmd_from_text(args: argparse.Namespace) -> int:
+    from .dream import DreamError, read_dream
+    from .fileio import write_output
+    from .starter import SCHEMA_PATH
+
+    out = args.output
+    if out != "-" and os.path.exists(out) and not args.force:
+        raise CommandError(f"{out}: already exists (use --force to replace it)", EXIT_BAD_INPUT)
+    # The modeline points at the schema relative to where the file goes, so the file is the same on
+    # every machine that has the project checked out alike.
+    schema = None if out == "-" else os.path.relpath(SCHEMA_PATH, Path(out).resolve().parent)
+    try:
+        derivation = read_dream(args.file, schema=schema)
+    except DreamError as err:
+        raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+    try:
+        write_output(out, derivation.yaml.encode("utf-8"))
+    except OSError as exc:
+        raise CommandError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    if out != "-" and not args.quiet:
+        spec = derivation.spec
+        print(f"Wrote {out}: {spec.name!r}, {len(derivation.decisions)} values taken from the text "
+              f"(each quoted in a comment); `scenegen view {out}` shows it")
     return EXIT_OK
 
 
@@ -415,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("view", help="explore a scene in an OpenGL window (F1 lists the keys); hot-reloads the file",
                        description="Open a window onto the scene; edits to the seed file show within a second. "
                                    "Without a display, renders the opening frame to a PNG instead.")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML)")
+    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="start at T seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
@@ -434,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    f"and time-lapse: frame k shows time T + k·S/F and the camera turned "
                                    f"{TURN_DEG_PER_S:g}·k/F degrees about the vertical through the point it "
                                    "looks at (a full turn per minute of playback at F frames a second).")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML)")
+    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
@@ -454,11 +484,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("export", help="generate a scene and write it (scene JSON)")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML)")
+    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .json, or - for standard output")
     p.add_argument("--inline", action="store_true", help="arrays as plain numbers instead of base64")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("from-text", help="derive a seed file from a dream narrative; each value quotes its words")
+    p.add_argument("file", metavar="TEXT", help="the narrative (UTF-8 text, at most 1 MiB; - for standard input)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="seed file to write (- for standard output)")
+    p.add_argument("-f", "--force", action="store_true", help="replace an existing file")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    p.set_defaults(run=cmd_from_text)
 
     p = sub.add_parser("schema", help="print the JSON Schema of seed files or of scene JSON")
     p.add_argument("which", choices=["seed", "scene"])

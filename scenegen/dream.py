@@ -25,6 +25,7 @@ import math
 import os
 import re
 import stat
+import sys
 import typing
 import unicodedata
 from dataclasses import dataclass
@@ -733,6 +734,7 @@ REGISTERS = [("soprano|treble|high note|high notes|high tone|high pitched|shrill
 DISTINCT_TONES = ("unique tone|unique melodic tone|own tone|own note|distinct tone|distinct tones|different "
                   "notes|individual notes|each note|each tone|unique note")
 _NOTE = re.compile(r"(?<![\w#♯♭])([A-G])(#|♯|b|♭)?([0-8])(?![\w#♯])")
+PERFORMER_VIEW = "before me|before my hands|before my * hands|in front of me|arrayed before*"
 NOTE_WORDS = "note|notes|tone|tones|sing*|sang|sung|chord|chords|scale|pitch*|melod*|sphere*|orb*|globe*"
 
 # Sky palettes by name; True: the word counts only in a sentence about the sky ("one day", "that night").
@@ -1217,6 +1219,18 @@ class _Deriver:
                  index_at if index_at is not None else t.sent_lo[first])
         return index
 
+    def performer_view(self) -> None:
+        """Spheres "before me", "before my waiting hands": open on the performer's view across them,
+        up into the sky, rather than on the whole stage from afar (where the spheres are a few pixels)."""
+        count = self.picks.get("props.spheres.count")
+        if count is None or not count.value:
+            return
+        context = self._sphere_context()
+        for i, j in self.t.affirmed(PERFORMER_VIEW):
+            if self.t.sent[i] in context:
+                self.put("camera.framing", "performer", [self.t.phrase(i, j)], 1, i)
+                return
+
     def instrument(self, roles: Roles) -> None:
         t = self.t
         for i, j in t.affirmed(INSTRUMENT):
@@ -1407,6 +1421,7 @@ class _Deriver:
         groups = self.audience(roles, mood)
         self.screens(mood, roles, groups)
         self.spheres(roles)
+        self.performer_view()
         self.instrument(roles)
         self.lights(roles)
         self.apply(TERRAIN_RULES)
@@ -1644,9 +1659,15 @@ def _decode(data: bytes, shown: str) -> str:
                                 f"(line {line})") from None
 
 
-def read_dream(path: Union[str, os.PathLike]) -> Derivation:
-    """`derive` for a text file; every unusable file raises DreamError, one line naming the file."""
+def read_dream(path: Union[str, os.PathLike], *, schema: str | None = None) -> Derivation:
+    """`derive` for a text file ("-": standard input); every unusable input raises DreamError, one line
+    naming it."""
     shown = os.fsdecode(os.fspath(path))
+    if shown == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise DreamError("<stdin>", f"text is above the limit of {MAX_BYTES} bytes (1 MiB)")
+        return derive(_decode(data, "<stdin>"), source="<stdin>", schema=schema)
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -1663,4 +1684,4 @@ def read_dream(path: Union[str, os.PathLike]) -> Derivation:
         raise DreamError(shown, f"cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_BYTES:
         raise DreamError(shown, f"file is above the limit of {MAX_BYTES} bytes (1 MiB)")
-    return derive(_decode(data, shown), source=shown)
+    return derive(_decode(data, shown), source=shown, schema=schema)

@@ -467,9 +467,13 @@ class LightsSpec:
 @dataclass(frozen=True)
 class CameraSpec:
     """The view the scene opens with."""
-    position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: frames the stage from "
-                                              "the front (+z), a little above.", lo=-1e7, hi=1e7)
-    look_at: Union[Vec3, None] = param(None, "Point looked at; default: just above the stage centre.",
+    framing: Literal["stage", "performer"] = param(
+        "stage", "The default view where position or look_at is not given. stage: the whole stage from "
+        "the front (+z), a little above. performer: low at the front edge of the stage, looking across "
+        "the spheres and the stage up into the sky, as the performer would.")
+    position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: from `framing`.",
+                                        lo=-1e7, hi=1e7)
+    look_at: Union[Vec3, None] = param(None, "Point looked at; default: from `framing`.",
                                        lo=-1e7, hi=1e7)
     fov: float = param(55.0, "Vertical field of view, degrees.", lo=5.0, hi=150.0)
     near: float = param(0.1, "Near clipping distance, metres.", gt=0.0, hi=1e4)

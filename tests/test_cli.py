@@ -117,3 +117,33 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "█" in text and "%" in text and "terrain" in text
     assert out.exists()
+
+
+DREAM = Path(__file__).resolve().parent / "data" / "dreams"
+
+
+def test_from_text_writes_a_seed_file_that_quotes_the_text(tmp_path: Path) -> None:
+    out = tmp_path / "dream.yaml"
+    r = run("from-text", str(DREAM / "liquid-silver-stage.txt"), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert 'material: "liquid-silver"' in text and '"swirling pool of liquid silver"' in text
+    assert run("validate", str(out)).returncode == 0
+    # The derived file and the text give the same scene.
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert run("export", str(out), "-o", str(a), "-q").returncode == 0
+    assert run("export", str(DREAM / "liquid-silver-stage.txt"), "-o", str(b), "-q").returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    r = run("from-text", str(DREAM / "liquid-silver-stage.txt"), "-o", str(out))
+    assert r.returncode == 2 and "already exists" in r.stderr
+
+
+def test_bad_texts_are_one_line_errors(tmp_path: Path) -> None:
+    for data, words in [(b"", "empty"), (b"\xff\xfeh\0i", "UTF-16"), (b"a dream \xff", "not UTF-8")]:
+        bad = tmp_path / "bad.txt"
+        bad.write_bytes(data)
+        for args in (["from-text", str(bad), "-o", str(tmp_path / "x.yaml")], ["export", str(bad), "-o", "-"],
+                     ["validate", str(bad)]):
+            r = run(*args)
+            assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
+            assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -376,9 +376,18 @@ def test_derived_files_satisfy_the_schema(name: str) -> None:
 def test_sections_the_text_does_not_describe_say_so() -> None:
     yaml = derived("grand-auditorium").yaml
     assert "# terrain: defaults (the text does not describe the land)" in yaml
-    assert "# camera: defaults" in yaml
     spec = derived("grand-auditorium").spec
-    assert spec.terrain == SeedSpec().terrain and spec.camera == SeedSpec().camera
+    assert spec.terrain == SeedSpec().terrain
+    first = derived("liquid-silver-stage")
+    assert "# camera: defaults" in first.yaml and first.spec.camera == SeedSpec().camera
+
+
+def test_spheres_before_the_performer_open_on_the_performers_view() -> None:
+    d = derived("grand-auditorium")
+    assert d.spec.camera.framing == "performer"
+    assert "before me" in d.decided("camera.framing").phrase
+    # Without spheres there is nothing before the performer's hands to frame.
+    assert derive("The stage is silver. Before me the crowd waits.").spec.camera.framing == "stage"
 
 
 def test_decisions_come_in_file_order_and_name_first() -> None:

@@ -21,9 +21,9 @@ SEEDS = ROOT / "assets" / "seeds"
 # deliberate change of an algorithm or of an example); a change that was not meant to move the output
 # and still moves these is a determinism bug.
 GOLDEN = {
-    "grand-auditorium.yaml": "f04ae342ee6997c65af40eda9726d549c29680d79a47fc4e3af3ded8266f8bb3",
-    "liquid-silver-stage.yaml": "7d991c0be5e790573df948e51319f11fe45a16a1bbe573830acb105cfc663514",
-    "minimal.yaml": "09af5d706a33d2d9ba863ac9440c1f40eec7b0f90f4658959e99a5620b44c411",
+    "grand-auditorium.yaml": "5750900fdbbcb77dfec121809e5bc316f33d9c1e3c9ec376e90ae7f5f28b0c28",
+    "liquid-silver-stage.yaml": "5644642aa408e6faf27c529c701b3b7cd9b4bb2c0771a671ab0bdd924a8c1467",
+    "minimal.yaml": "38d5fa0cfe6dd03c70d3a28ca5c799e60eba3169811cbe0cddd4157a44863884",
 }
 
 _scenes: dict[str, Scene] = {}

@@ -172,3 +172,18 @@ def test_deterministic() -> None:
     assert generate_camera(CameraSpec(), stage, terrain) == generate_camera(CameraSpec(), stage, terrain)
     spec = LightsSpec(spotlights=(SpotlightSpec(), SpotlightSpec(target="stage")))
     assert generate_lights(spec, stage) == generate_lights(spec, stage)
+
+
+def test_performer_framing_looks_across_the_spheres_into_the_sky() -> None:
+    from scenegen.gen.scene import generate
+    from scenegen.seedfile import parse_seed
+
+    scene = generate(parse_seed("seed: 2\nterrain: {resolution: 65}\ncamera: {framing: performer}\n"
+                                "audience: [{count: 10}]\nsky: {stars: {count: 10}}\n"))
+    cam, stage = scene.camera, scene.stage
+    assert cam.position[2] > stage.center[1] + stage.radius          # at the front edge, +z side
+    assert stage.top < cam.position[1] < stage.top + 5              # low, a person's height or so
+    assert cam.look_at[1] > cam.position[1] and cam.look_at[2] < stage.center[1]   # up and across
+    ndc = cam.to_clip(scene.props.spheres.center_i.astype(np.float64))
+    ndc = ndc[:, :3] / ndc[:, 3:4]
+    assert np.all(np.abs(ndc[:, :2]) < 1.0), "every sphere is in the frame"

@@ -19,6 +19,11 @@ FRAME_ASPECT = 16.0 / 9.0
 _FILL = 0.5                       # the stage spans about half the frame's width
 _PITCH = math.radians(15.0)       # the eye looks down on the stage this steeply
 _LOOK_LIFT = 1.5                  # look at a performer's height above the stage centre, metres
+# The performer's framing: eye height above the stage and how far out (in stage radii) it stands, and
+# how high above the stage its gaze meets the far edge.
+_PERFORMER_EYE_LIFT = 3.2
+_PERFORMER_BACK = 1.2
+_PERFORMER_LOOK_LIFT = 8.0
 _CLEARANCE = 2.0                  # the sightline stays this far above the ground, metres
 _FAR_MARGIN = 1.05
 
@@ -116,12 +121,22 @@ def _reach(stage: Stage, terrain: Terrain) -> float:
 def generate_camera(spec: CameraSpec, stage: Stage, terrain: Terrain, reach: float = 0.0) -> Camera:
     """The opening view. `reach`: how far from the stage centre anything else stands that the far plane
     must include (sky screens, a floating audience); the terrain is always included. Pure."""
-    if spec.look_at is not None:
-        look = np.array(spec.look_at, dtype=np.float64)
+    cx, cz = stage.center
+    if spec.framing == "performer":
+        # Low at the front edge, looking back across the stage and up: the spheres before the
+        # performer's hands, the sky (and whatever floats in it) above them.
+        default_look = np.array([cx, stage.top + _PERFORMER_LOOK_LIFT, cz - stage.radius])
+        default_eye = np.array([cx, stage.top + _PERFORMER_EYE_LIFT, cz + _PERFORMER_BACK * stage.radius])
     else:
-        look = np.array([stage.center[0], stage.top + _LOOK_LIFT, stage.center[1]])
-    eye = np.array(spec.position, dtype=np.float64) if spec.position is not None else \
-        _framing(spec, stage, terrain, look)
+        default_look = np.array([cx, stage.top + _LOOK_LIFT, cz])
+        default_eye = None
+    look = np.array(spec.look_at, dtype=np.float64) if spec.look_at is not None else default_look
+    if spec.position is not None:
+        eye = np.array(spec.position, dtype=np.float64)
+    elif default_eye is not None:
+        eye = default_eye
+    else:
+        eye = _framing(spec, stage, terrain, look)
     forward = look - eye
     if _dot(forward, forward) < 1e-12:           # looking at itself: step back towards the audience
         eye = eye + np.array([0.0, 0.0, 1.0])

@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 
 from ..rng import seed_to_int
-from ..seedfile import PRESET_DIR, SeedError, load_seed, spec_to_data
+from ..dream import DreamError
+from ..inputs import load_input
+from ..seedfile import PRESET_DIR, SeedError, spec_to_data
 
 __all__ = ["seed_dependencies", "SeedWatcher", "Loaded", "load_scene", "Regenerator", "first_line",
            "seed_file_text", "saved_seed_path"]
@@ -33,7 +35,7 @@ def first_line(err: BaseException) -> str:
     """The first line of an error, as the HUD shows it (a SeedError's first located problem)."""
     text = str(err).strip()
     line = text.splitlines()[0] if text else type(err).__name__
-    return line if isinstance(err, SeedError) else f"{type(err).__name__}: {line}"
+    return line if isinstance(err, (SeedError, DreamError)) else f"{type(err).__name__}: {line}"
 
 
 def _extends_of(path: Path) -> list[Path]:
@@ -140,7 +142,7 @@ def load_scene(path: str | os.PathLike, seed: int | str | None = None, spec: Any
     """Load (or take `spec`), apply a seed override, generate. Raises SeedError for a bad file."""
     from ..gen.scene import generate
     t0 = time.perf_counter()
-    file_spec = spec if spec is not None else load_seed(path)
+    file_spec = spec if spec is not None else load_input(path)
     use = file_spec if seed is None else dataclasses.replace(file_spec, seed=seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

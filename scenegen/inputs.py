@@ -1,0 +1,34 @@
+"""What the commands accept as a scene's source: a seed file (YAML), or a dream narrative (`.txt`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .seedfile import load_seed
+from .spec import SeedSpec
+
+__all__ = ["TEXT_SUFFIXES", "InputError", "is_dream", "load_input"]
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+
+
+def is_dream(path: str | os.PathLike) -> bool:
+    """Whether a path names a narrative text rather than a seed file (by its suffix)."""
+    return Path(path).suffix.lower() in TEXT_SUFFIXES
+
+
+def load_input(path: str | os.PathLike) -> SeedSpec:
+    """The SeedSpec of a seed file, or of the seed file derived from a dream text.
+
+    Raises SeedError or DreamError (both ValueError, one located line per problem): the input is bad.
+    """
+    if is_dream(path):
+        from .dream import read_dream
+
+        return read_dream(path).spec
+    return load_seed(path)
+
+
+InputError = ValueError
+"""The base of SeedError and DreamError: what a bad input raises."""
