@@ -84,41 +84,88 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
+SCENE_SUFFIXES = (".json", ".glb", ".gltf")
+HEIGHTMAP_SUFFIXES = (".png", ".r16", ".raw", ".exr", ".npy")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import warnings
 
-    from .export.json import export_json
-    from .gen.scene import generate
     from .progress import ProgressBar
 
-    spec = _load(args.file)
-    out = args.output
-    if out != "-" and Path(out).suffix.lower() != ".json":
-        raise CommandError(f"{out}: unknown output type {Path(out).suffix or '(none)'!r} (expected .json)",
+    out, heightmap, preview = args.output, args.heightmap, args.preview
+    if out is None and heightmap is None and preview is None:
+        raise CommandError("nothing to write: give -o OUT (.json, .glb, .gltf), --heightmap or --preview",
                            EXIT_BAD_INPUT)
+    kind = None if out is None else ".json" if out == "-" else Path(out).suffix.lower()
+    if kind is not None and kind not in SCENE_SUFFIXES:
+        raise CommandError(f"{out}: unknown output type {kind or '(none)'!r} (expected "
+                           f"{', '.join(SCENE_SUFFIXES)})", EXIT_BAD_INPUT)
+    if heightmap is not None and Path(heightmap).suffix.lower() not in HEIGHTMAP_SUFFIXES:
+        raise CommandError(f"{heightmap}: unknown heightmap type {Path(heightmap).suffix or '(none)'!r} "
+                           f"(expected {', '.join(HEIGHTMAP_SUFFIXES)})", EXIT_BAD_INPUT)
+    if preview is not None and Path(preview).suffix.lower() != ".png":
+        raise CommandError(f"{preview}: the preview is a .png", EXIT_BAD_INPUT)
+    if args.tiles != 1 and heightmap is None:
+        raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
+    spec = _load(args.file)
+    if heightmap is not None and args.tiles > 1 and (spec.terrain.resolution - 1) % args.tiles:
+        raise CommandError(f"--tiles {args.tiles} does not divide the terrain's {spec.terrain.resolution - 1} "
+                           "cells per side (resolution − 1)", EXIT_BAD_INPUT)
     info = sys.stderr if out == "-" else sys.stdout
     bar = ProgressBar()
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            from .gen.scene import generate
+
             scene = generate(spec, progress=bar)
         finally:
             bar.close()
     for w in caught:
         print(f"{args.file}: warning: {w.message}", file=sys.stderr)
+    written: list[str] = []
+    target = ""
     try:
-        export_json(scene, out, inline=args.inline)
+        if out is not None:
+            target = out
+            if kind == ".json":
+                from .export.json import export_json
+
+                export_json(scene, out, inline=args.inline)
+                written.append(out)
+            else:
+                from .export.gltf import export_gltf
+
+                written += [str(p) for p in export_gltf(scene, out, embed=not args.separate_bin)]
+        if heightmap is not None or preview is not None:
+            from .export.heightmap import HeightmapError, export_heightmap
+
+            target = heightmap or preview
+            try:
+                if heightmap is not None:
+                    written += [str(p) for p in export_heightmap(scene, heightmap, tiles=args.tiles,
+                                                                 preview=preview)]
+                else:
+                    from .export.heightmap import encode_png_rgb8, preview_image
+                    from .fileio import write_output
+
+                    write_output(preview, encode_png_rgb8(preview_image(scene.terrain)))
+                    written.append(preview)
+            except HeightmapError as err:
+                raise CommandError(str(err), EXIT_BAD_INPUT) from None
     except OSError as exc:
-        raise CommandError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        raise CommandError(f"{target}: cannot write ({exc.strerror or exc})") from None
     took = time.perf_counter() - start
     if not args.quiet:
-        size = f" ({_human_bytes(os.path.getsize(out))})" if out != "-" else ""
-        print(f"Wrote {out if out != '-' else 'standard output'}{size} in {took:.2f} s", file=info)
+        shown = ["standard output" if w == "-" else f"{w} ({_human_bytes(os.path.getsize(w))})" for w in written]
+        head = shown[0] if len(shown) == 1 else f"{len(shown)} files: " + ", ".join(shown[:4]) + (
+            ", …" if len(shown) > 4 else "")
+        print(f"Wrote {head} in {took:.2f} s", file=info)
         for line in summary(scene):
             print(line, file=info)
     return EXIT_OK
-
 
 def cmd_from_text(args: argparse.Namespace) -> int:
     from .dream import DreamError, read_dream
@@ -483,10 +530,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("export", help="generate a scene and write it (scene JSON)")
+    p = sub.add_parser("export", help="generate a scene and write it: scene JSON, glTF, heightmaps")
     p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .json, or - for standard output")
-    p.add_argument("--inline", action="store_true", help="arrays as plain numbers instead of base64")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="scene file: .json (scenegen's scene JSON; - for standard output), .glb or .gltf (glTF 2.0)")
+    p.add_argument("--inline", action="store_true", help="scene JSON: arrays as plain numbers instead of base64")
+    p.add_argument("--separate-bin", action="store_true", help=".gltf: write the buffer beside it as a .bin "
+                   "instead of embedding it")
+    p.add_argument("--heightmap", metavar="PATH", help="also write the terrain heights: .png (16-bit), .r16/.raw "
+                   "(16-bit little-endian), .exr (32-bit float) or .npy; a side-car PATH.json says how to read it")
+    p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "
+                   "divide resolution − 1)")
+    p.add_argument("--preview", metavar="PATH", help="also write a colour preview PNG of the terrain")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
 

@@ -147,3 +147,31 @@ def test_bad_texts_are_one_line_errors(tmp_path: Path) -> None:
             r = run(*args)
             assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
             assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_export_gltf_and_heightmaps(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text(SMALL)
+    r = run("export", str(seed), "-o", str(tmp_path / "s.glb"), "--heightmap", str(tmp_path / "h.png"),
+            "--tiles", "4", "--preview", str(tmp_path / "p.png"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "s.glb").read_bytes()[:4] == b"glTF"
+    side = json.loads((tmp_path / "h.png.json").read_text())
+    assert side["resolution"] == [33, 33] and len(list(tmp_path.glob("h_x*_z*.png"))) == 16
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = run("export", str(seed), "-o", str(tmp_path / "t.gltf"), "--separate-bin", "-q")
+    assert r.returncode == 0 and (tmp_path / "t.bin").exists()
+    gltf = json.loads((tmp_path / "t.gltf").read_text())
+    assert gltf["buffers"][0]["uri"] == "t.bin" and gltf["asset"]["version"] == "2.0"
+
+
+def test_export_refuses_bad_heightmap_requests_before_generating(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text(SMALL)  # resolution 33: 32 cells per side
+    for args, words in [(["--heightmap", str(tmp_path / "h.tif")], "unknown heightmap type"),
+                        (["--heightmap", str(tmp_path / "h.png"), "--tiles", "3"], "does not divide"),
+                        (["--tiles", "2", "-o", str(tmp_path / "x.json")], "--tiles needs --heightmap"),
+                        ([], "nothing to write")]:
+        r = run("export", str(seed), *args)
+        assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
