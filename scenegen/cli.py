@@ -323,7 +323,7 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     """Render one frame to `out`, or `count` frames to out-0000.png …; returns the measurements."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .fileio import atomic_write
+    from .fileio import write_output
     from .render.headless import encode_png
     from .render.offscreen import Framebuffer, check_gl
 
@@ -342,7 +342,7 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     def write(path: Path, image: Any) -> None:
         t = time.perf_counter()
         data = encode_png(image)
-        atomic_write(path, lambda fh: fh.write(data))
+        write_output(path, data)
         png_ms.append((time.perf_counter() - t) * 1e3)
 
     n = 1 if count is None else count

@@ -1,4 +1,4 @@
-"""Atomic output: write to a temporary file beside the target, then rename, so nothing is half-written."""
+"""Atomic output: write to temporary files beside the targets, then rename, so nothing is half-written."""
 
 from __future__ import annotations
 
@@ -6,32 +6,8 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, BinaryIO
 
-__all__ = ["atomic_write", "write_output"]
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
-    """Call write(file) on a temporary file in the target's folder and rename it over the target.
-
-    On any failure the temporary file is removed and the target is left as it was.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+__all__ = ["write_output", "write_together"]
 
 
 def write_output(path: str | os.PathLike, data: bytes) -> None:
@@ -40,4 +16,32 @@ def write_output(path: str | os.PathLike, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    atomic_write(path, lambda fh: fh.write(data))
+    write_together([(Path(path), data)])
+
+
+def write_together(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files so that none is ever half-written: every file goes to a temporary beside its
+    target first; only when all are complete are they renamed over their targets, in the order given.
+    On a failure before the renames, the temporaries are removed and every target is left as it was."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            folder = path.parent if str(path.parent) else Path(".")
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+        while temps:
+            tmp, path = temps[0]
+            os.replace(tmp, path)
+            temps.pop(0)
+    except BaseException:
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise

@@ -23,17 +23,17 @@ import json
 import math
 import os
 import struct
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
 import numpy as np
 
+from ..fileio import write_together
 from .. import __version__
 from ..seedfile import spec_to_data
 
-__all__ = ["GLTF_EXTENSIONS", "gltf_document", "gltf_bytes", "export_gltf", "write_together"]
+__all__ = ["GLTF_EXTENSIONS", "gltf_document", "gltf_bytes", "export_gltf"]
 
 GLTF_EXTENSIONS = ("EXT_mesh_gpu_instancing", "KHR_lights_punctual", "KHR_materials_emissive_strength",
                    "KHR_materials_transmission", "KHR_materials_unlit")
@@ -854,34 +854,6 @@ def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None) -> t
     buffer["uri"] = quote(bin_uri)
     doc["buffers"] = [buffer]
     return _json_bytes(doc) + b"\n", blob
-
-
-def write_together(files: list[tuple[Path, bytes]]) -> None:
-    """Write several files so that none is ever half-written: every file goes to a temporary beside its
-    target first; only when all are complete are they renamed over their targets, in the order given.
-    On a failure before the renames, the temporaries are removed and every target is left as it was."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            folder = path.parent if str(path.parent) else Path(".")
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        while temps:
-            tmp, path = temps[0]
-            os.replace(tmp, path)
-            temps.pop(0)
-    except BaseException:
-        for tmp, _ in temps:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-        raise
 
 
 def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True) -> list[Path]:

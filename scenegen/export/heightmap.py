@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from .gltf import write_together
+from ..fileio import write_together
 
 __all__ = ["HEIGHTMAP_FORMATS", "HeightmapError", "quantize", "encode_png16", "encode_png_rgb8",
            "encode_exr", "tile_ranges", "export_heightmap"]

@@ -22,7 +22,7 @@ import pyglet  # noqa: E402
 from pyglet import gl  # noqa: E402
 from pyglet.window import key, mouse  # noqa: E402
 
-from ..fileio import atomic_write  # noqa: E402
+from ..fileio import write_output  # noqa: E402
 from .camera import View  # noqa: E402
 from .controls import Controls, action_for, pick_sphere, reroll, sphere_centers_at  # noqa: E402
 from .hud import Hud, HudState  # noqa: E402
@@ -463,7 +463,7 @@ class Viewer(pyglet.window.Window):
             image = render_image(self.scene, size=self.get_framebuffer_size(), time=self.controls.time,
                                  camera=self.controls.view, renderer=self.renderer)
             data = encode_png(image[..., :3])
-            atomic_write(out, lambda fh: fh.write(data))
+            write_output(out, data)
         except OSError as err:
             self.say(f"{out}: cannot write ({err.strerror or err})")
             return None
@@ -477,7 +477,7 @@ class Viewer(pyglet.window.Window):
         out = saved_seed_path(self.seed_path, self.scene.spec)
         text = seed_file_text(self.scene.spec, origin=self.seed_path)
         try:
-            atomic_write(out, lambda fh: fh.write(text.encode("utf-8")))
+            write_output(out, text.encode("utf-8"))
         except OSError as err:
             self.say(f"{out}: cannot write ({err.strerror or err})")
             return None
