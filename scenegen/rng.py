@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["seed_to_int", "stream", "stream_seed"]
+__all__ = ["seed_to_int", "split", "stream", "stream_seed"]
 
 
 def seed_to_int(seed: int | str) -> int:
@@ -38,3 +38,11 @@ def stream_seed(seed: int | str, component: str) -> np.random.SeedSequence:
 def stream(seed: int | str, component: str) -> np.random.Generator:
     """A fresh generator for one component (e.g. "terrain", "audience/0", "sky/stars")."""
     return np.random.Generator(np.random.PCG64(stream_seed(seed, component)))
+
+
+def split(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
+    """n independent child streams of a component's stream, so that one part of a component (the
+    stars, a flawed sphere) never shifts the numbers another part draws."""
+    words = rng.integers(0, 2**32, size=(n, 4), dtype=np.uint64)
+    return [np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(w) for w in row])))
+            for row in words]

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..color import hex_to_linear
 from ..model import Record, array, check_arrays, value
+from ..rng import split
 from ..spec import FlawSpec, InstrumentSpec, PropsSpec, SpheresSpec
 from ..tones import detune, pentatonic, tone_to_hz
 from .stage import Stage
@@ -136,13 +137,6 @@ class Props(Record):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-def _split(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
-    """n independent child streams: one part of the props never shifts the numbers of another."""
-    words = rng.integers(0, 2**32, size=(n, 4), dtype=np.uint64)
-    return [np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(w) for w in row])))
-            for row in words]
-
 
 def _tuple3(c: np.ndarray) -> tuple[float, float, float]:
     return (float(c[0]), float(c[1]), float(c[2]))
@@ -289,7 +283,7 @@ def _cracks(rng: np.random.Generator, count: int
 
 def _flaw(spec: FlawSpec, sphere: int, radius: float, glow: float, tone_hz: float,
           rng: np.random.Generator) -> Flaw:
-    r_flicker, r_cracks, r_shards, r_sound = _split(rng, 4)
+    r_flicker, r_cracks, r_shards, r_sound = split(rng, 4)
     rate = r_flicker.uniform(6.0, 11.0)
     freq = rate * np.array(_FLICKER_HARMONICS) * r_flicker.uniform(0.9, 1.1, size=len(_FLICKER_HARMONICS))
     phase = r_flicker.uniform(0.0, 2.0 * np.pi, size=len(_FLICKER_HARMONICS))
@@ -330,7 +324,7 @@ def _flaw(spec: FlawSpec, sphere: int, radius: float, glow: float, tone_hz: floa
 # ------------------------------------------------------------------------------------------- generators
 
 def _spheres(spec: SpheresSpec, stage: Stage, rng: np.random.Generator) -> Spheres:
-    r_place, r_light, r_flaws = _split(rng, 3)
+    r_place, r_light, r_flaws = split(rng, 3)
     n = spec.count
     tone = np.array([tone_to_hz(t) for t in spec.tones] if spec.tones else pentatonic(n), dtype=np.float64)
     radius = _radii(spec, tone)
@@ -342,7 +336,7 @@ def _spheres(spec: SpheresSpec, stage: Stage, rng: np.random.Generator) -> Spher
     float_phase = r_light.uniform(0.0, 2.0 * np.pi, size=n)
 
     # One stream per sphere index: flawing another sphere never reshapes this one's cracks.
-    flaw_rngs = _split(r_flaws, 64)
+    flaw_rngs = split(r_flaws, 64)
     flaws = tuple(_flaw(spec.flaw, i, float(radius[i]), spec.glow, float(tone[i]), flaw_rngs[i])
                   for i in spec.flawed)
     flaw_i = np.full(n, -1, dtype=np.int32)
@@ -392,7 +386,7 @@ def _instrument(spec: InstrumentSpec, stage: Stage, rng: np.random.Generator) ->
 
 def generate_props(spec: PropsSpec, stage: Stage, rng: np.random.Generator) -> Props:
     """The spheres and the instrument for `stage`; `rng` is the props' own stream. Pure."""
-    r_spheres, r_instrument = _split(rng, 2)
+    r_spheres, r_instrument = split(rng, 2)
     spheres = _spheres(spec.spheres, stage, r_spheres)
     instrument = _instrument(spec.instrument, stage, r_instrument) if spec.instrument.enabled else None
     return Props(spheres=spheres, instrument=instrument)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..color import hex_to_linear, ramp
 from ..model import Record, array, check_arrays, value
+from ..rng import split
 from ..spec import SKY_PALETTES, GradientSpec, NebulaSpec, ScreensSpec, SkySpec, StarsSpec, StreaksSpec
 
 __all__ = ["SkyPalette", "Gradient", "Streaks", "Stars", "Nebula", "Screens", "Sky", "sky_direction",
@@ -127,13 +128,6 @@ class Sky(Record):
     screens: Screens = value("Sky screens.")
 
 
-def _split(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
-    """n independent child streams: more stars never move a streak."""
-    words = rng.integers(0, 2**32, size=(n, 4), dtype=np.uint64)
-    return [np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(w) for w in row])))
-            for row in words]
-
-
 def _tuple3(c: np.ndarray) -> tuple[float, float, float]:
     return (float(c[0]), float(c[1]), float(c[2]))
 
@@ -249,7 +243,7 @@ def generate_sky(spec: SkySpec, rng: np.random.Generator,
                  origin: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> Sky:
     """The sky for `spec`; `rng` is the sky's own stream. `origin` is the point the screens surround and
     face (the stage centre at the stage top). Pure."""
-    r_gradient, r_streaks, r_stars, r_nebula, r_screens = _split(rng, 5)
+    r_gradient, r_streaks, r_stars, r_nebula, r_screens = split(rng, 5)
     sky = Sky(
         gradient=_gradient(spec.gradient, r_gradient),
         streaks=_streaks(spec.streaks, r_streaks),

@@ -12,7 +12,7 @@ from pyglet import gl
 
 from ..camera import gl_matrix
 
-__all__ = ["Buffer", "VertexArray", "Frame", "Layer", "set_uniforms", "OpaqueGroup", "SkyGroup",
+__all__ = ["MeshLayer", "Buffer", "VertexArray", "Frame", "Layer", "set_uniforms", "OpaqueGroup", "SkyGroup",
            "AdditiveGroup", "BlendGroup", "CoreGroup"]
 
 
@@ -288,3 +288,31 @@ class Layer:
 
     def delete(self) -> None:
         raise NotImplementedError
+
+
+class MeshLayer(Layer):
+    """A layer that is one indexed triangle mesh drawn with one program under one state group.
+
+    Subclasses set `program`, `vao`, `count` (indices) and `group` in __init__.
+    """
+
+    program: Any
+    vao: "VertexArray"
+    count: int
+    group: OpaqueGroup
+
+    def draw(self, frame: Frame) -> int:
+        if self.count == 0:
+            return 0
+        self.group.set_state()
+        self.program.use()
+        set_uniforms(self.program, frame.camera_uniforms())
+        self.vao.bind()
+        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
+        gl.glBindVertexArray(0)
+        self.group.unset_state()
+        return 1
+
+    def delete(self) -> None:
+        self.vao.delete()
+        self.program.delete()

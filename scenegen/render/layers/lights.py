@@ -8,7 +8,7 @@ from pyglet import gl
 
 from .. import packing
 from ..shaders import load_program
-from .base import AdditiveGroup, Frame, Layer, VertexArray, set_uniforms
+from .base import AdditiveGroup, MeshLayer, VertexArray, set_uniforms
 
 __all__ = ["SpotlightLayer", "SCATTER"]
 
@@ -31,7 +31,7 @@ class BeamGroup(AdditiveGroup):
         super().unset_state()
 
 
-class SpotlightLayer(Layer):
+class SpotlightLayer(MeshLayer):
     name = "spotlights"
 
     def __init__(self, lights: Any) -> None:
@@ -44,19 +44,3 @@ class SpotlightLayer(Layer):
         set_uniforms(self.program, {**packing.light_uniforms(lights), **packing.spot_volume_uniforms(lights),
                                     "u_scatter": SCATTER})
         self.group = BeamGroup(order=40)
-
-    def draw(self, frame: Frame) -> int:
-        if self.count == 0:
-            return 0
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, frame.camera_uniforms())
-        self.vao.bind()
-        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()

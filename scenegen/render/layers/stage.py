@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyglet import gl
 
 from .. import packing
 from ..shaders import load_program
-from .base import Frame, Layer, OpaqueGroup, VertexArray, set_uniforms
+from .base import MeshLayer, OpaqueGroup, VertexArray, set_uniforms
 
 __all__ = ["StageLayer"]
 
 
-class StageLayer(Layer):
+class StageLayer(MeshLayer):
     """One draw call."""
 
     name = "stage"
@@ -33,17 +32,3 @@ class StageLayer(Layer):
             uniforms.update(packing.sphere_uniforms(props.spheres))
         set_uniforms(self.program, uniforms)
         self.group = OpaqueGroup(order=1)
-
-    def draw(self, frame: Frame) -> int:
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, frame.camera_uniforms())
-        self.vao.bind()
-        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()
