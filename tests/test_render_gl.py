@@ -163,20 +163,58 @@ def test_eyes_in_the_canopy_glow(auditorium: Scene) -> None:
     assert (gain > 0).mean() > 0.8
 
 
+def crowd_of(scene: Scene, n: int, spread: float = 0.3) -> Scene:
+    """The scene with its first audience group repeated (and jittered) up to n figures."""
+    g = scene.audience[0]
+    rng = np.random.default_rng(5)
+    arrays = {f.name: np.resize(getattr(g, f.name), (n,) + getattr(g, f.name).shape[1:])
+              for f in dataclasses.fields(g) if f.name.endswith("_i")}
+    arrays["pos_i"] = arrays["pos_i"] + rng.normal(0, spread, arrays["pos_i"].shape).astype(np.float32)
+    return dataclasses.replace(scene, audience=(dataclasses.replace(g, **arrays),))
+
+
 def test_draw_calls_do_not_grow_with_the_crowd(silver: Scene) -> None:
-    g = silver.audience[0]
-
-    def crowd(n: int) -> Scene:
-        rng = np.random.default_rng(5)
-        arrays = {f.name: np.resize(getattr(g, f.name), (n,) + getattr(g, f.name).shape[1:])
-                  for f in dataclasses.fields(g) if f.name.endswith("_i")}
-        arrays["pos_i"] = arrays["pos_i"] + rng.normal(0, 0.3, arrays["pos_i"].shape).astype(np.float32)
-        return dataclasses.replace(silver, audience=(dataclasses.replace(g, **arrays),))
-
-    _, small = render(crowd(1_000))
-    _, big = render(crowd(100_000))
+    _, small = render(crowd_of(silver, 1_000))
+    _, big = render(crowd_of(silver, 100_000))
     assert small["draw_calls"] == big["draw_calls"]
     assert small["layers"]["audience"] == big["layers"]["audience"] == 3
+
+
+@pytest.mark.parametrize("where", ["scene camera", "overview", "inside the crowd", "close up", "eyes"])
+def test_skipping_clusters_changes_no_pixel(silver: Scene, auditorium: Scene, where: str) -> None:
+    # The layer leaves out of each pass the clusters it can prove draw nothing there (out of view, or all
+    # too large or too small for the pass): drawing every cluster in every pass gives the same pixels.
+    from scenegen.render.headless import render_image
+    from scenegen.render.layers.audience import PASSES, AudienceLayer
+    from scenegen.render.renderer import SceneRenderer
+    scene = auditorium if where == "eyes" else crowd_of(silver, 20_000, spread=4.0)
+    g = scene.audience[-1]
+    mid = g.pos_i.astype(np.float64).mean(axis=0)
+    first = g.pos_i[0].astype(np.float64)
+    view = {"scene camera": View.from_camera(scene.camera),
+            "overview": View(eye=(mid[0], mid[1] + 300.0, mid[2] + 300.0), target=tuple(mid), fov=50.0, far=3000.0),
+            "inside the crowd": View(eye=(mid[0], mid[1] + 1.7, mid[2]), target=(mid[0] + 30.0, mid[1] + 1.0, mid[2] - 20.0),
+                                     fov=70.0, near=0.05),
+            "close up": View(eye=tuple(first + (0.0, 1.0, 1.2)), target=tuple(first + (0.0, 1.0, 0.0)), fov=60.0, near=0.05),
+            "eyes": View(eye=(0.0, 2.0, 0.0), target=tuple(mid), fov=60.0, near=0.1, far=2000.0)}[where]
+    images, submitted, figures = [], [], 0
+    for cull in (True, False):
+        r = SceneRenderer(scene, layers=("sky",))
+        layer = AudienceLayer(scene.audience, scene.stage, scene.lights, cull=cull)
+        r.layers.append(layer)
+        try:
+            images.append(render_image(scene, size=(320, 180), time=1.5, camera=view, renderer=r))
+            frame = r.frame(1.5, view, (320, 180))
+            submitted.append(sum(sum(cnt[:n]) for grp in layer.groups for _, cnt, n in layer._ranges(grp, frame).values()))
+            figures = layer.figure_count
+        finally:
+            r.delete()
+    np.testing.assert_array_equal(images[0], images[1])
+    assert submitted[1] == len(PASSES) * figures
+    # It did leave some out (the trimmed auditorium's few clusters of eyes all hold work for every pass),
+    # and the picture has a crowd in it.
+    assert submitted[0] < submitted[1] or where == "eyes"
+    assert luminance(images[0]).std() > 1.0
 
 
 # ------------------------------------------------------------------------------------- determinism

@@ -25,7 +25,7 @@ def _fields(dtype: np.dtype) -> dict[str, tuple[np.dtype, int]]:
 # ------------------------------------------------------------------------------------------- layouts
 
 @pytest.mark.parametrize("dtype, itemsize", [
-    (packing.AUDIENCE_DTYPE, 60), (packing.STAR_DTYPE, 44), (packing.TERRAIN_DTYPE, 36),
+    (packing.STAR_DTYPE, 44), (packing.TERRAIN_DTYPE, 36),
     (packing.STAGE_DTYPE, 28), (packing.SPHERE_DTYPE, 96), (packing.SHARD_DTYPE, 76),
     (packing.CONE_DTYPE, 16), (packing.SCREEN_DTYPE, 48),
 ])
@@ -39,36 +39,164 @@ def test_layouts_are_packed_float32(dtype: np.dtype, itemsize: int) -> None:
     assert offsets[0] == 0
 
 
+def test_audience_layout_is_compact() -> None:
+    # 36 bytes a figure: float32 positions, every other field unsigned 16-bit (the shader divides by 65535).
+    dtype = packing.AUDIENCE_DTYPE
+    assert dtype.itemsize == 36
+    fields = _fields(dtype)
+    assert all(name.startswith("a_") for name in fields)
+    assert fields["a_pos"] == (np.dtype((np.float32, 3)), 0)
+    assert all(sub.base == np.dtype(np.uint16) for name, (sub, _) in fields.items() if name != "a_pos")
+
+
+def _turns(a: np.ndarray, start: float = -math.pi) -> np.ndarray:
+    return np.mod(np.asarray(a, dtype=np.float64) - start, 2 * math.pi) / (2 * math.pi)
+
+
+def _same_turn(a: np.ndarray, b: np.ndarray, tol: float) -> None:
+    d = np.abs(np.asarray(a, dtype=np.float64) - b)
+    np.testing.assert_array_less(np.minimum(d, 1.0 - d), tol)
+
+
 def test_audience_values_carried(small_scene: Scene) -> None:
+    one = 1.0 / 65535.0
     for group in small_scene.audience:
-        data = packing.pack_audience(group)
+        order = packing.audience_order(group)
         n = len(group.pos_i)
+        np.testing.assert_array_equal(np.sort(order), np.arange(n))     # every figure once
+        data = packing.pack_audience(group, order)
         assert data.dtype == packing.AUDIENCE_DTYPE and data.shape == (n,)
-        assert data.strides == (60,) and data.flags.c_contiguous
-        np.testing.assert_array_equal(data["a_pos"], group.pos_i)
-        np.testing.assert_array_equal(data["a_size"][:, 0], group.width_i)
-        np.testing.assert_array_equal(data["a_size"][:, 1], group.height_i)
-        np.testing.assert_array_equal(data["a_gaze"][:, 0], group.facing_i)
-        np.testing.assert_array_equal(data["a_gaze"][:, 1], group.pitch_i)
-        np.testing.assert_array_equal(data["a_color"], group.color_i)
-        np.testing.assert_array_equal(data["a_brightness"], group.brightness_i)
-        np.testing.assert_array_equal(data["a_phase"], group.phase_i)
-        np.testing.assert_array_equal(data["a_sway"][:, 0], group.sway_amplitude_i)
-        np.testing.assert_array_equal(data["a_sway"][:, 1], group.sway_frequency_i)
-        np.testing.assert_array_equal(data["a_shimmer"], group.shimmer_i)
+        assert data.strides == (36,) and data.flags.c_contiguous
+        np.testing.assert_array_equal(packing.pack_audience(group), data)    # the default order is this one
+        size, bright, amp, freq = packing.audience_scales(group)
+        u = data["a_size"].astype(np.float64) * one
+        np.testing.assert_array_equal(data["a_pos"], group.pos_i[order])
+        np.testing.assert_allclose(u[:, 0] * size, group.width_i[order], atol=size * one)
+        np.testing.assert_allclose(u[:, 1] * size, group.height_i[order], atol=size * one)
+        c = data["a_color"].astype(np.float64) * one
+        np.testing.assert_allclose(c[:, :3], group.color_i[order], atol=one)
+        np.testing.assert_allclose(c[:, 3] * bright, group.brightness_i[order], atol=bright * one)
+        g = data["a_gaze"].astype(np.float64) * one
+        _same_turn(g[:, 0], _turns(group.facing_i[order]), 2 * one)
+        _same_turn(g[:, 1], _turns(group.pitch_i[order]), 2 * one)
+        m = data["a_motion"].astype(np.float64) * one
+        _same_turn(m[:, 0], _turns(group.phase_i[order], 0.0), 2 * one)
+        np.testing.assert_allclose(m[:, 1] * amp, group.sway_amplitude_i[order], atol=amp * one)
+        np.testing.assert_allclose(m[:, 2] * freq, group.sway_frequency_i[order], atol=freq * one)
+        np.testing.assert_allclose(m[:, 3], group.shimmer_i[order], atol=one)
         u = packing.audience_uniforms(group)
         assert u["u_mist"] == pytest.approx(group.mist)
         assert u["u_breathing"][3] == (1.0 if group.breathing_unison else 0.0)
+        assert u["u_scale"] == (size, bright, amp, freq)
+
+
+def _big(g, n: int, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    arrays = {f.name: np.resize(getattr(g, f.name), (n,) + getattr(g, f.name).shape[1:])
+              for f in dataclasses.fields(g) if f.name.endswith("_i")}
+    # Spread over a field of about a square metre per figure, as a real crowd of that size would be.
+    side = math.sqrt(n)
+    arrays["pos_i"] = np.stack([rng.uniform(-side, side, n), rng.uniform(0.0, 3.0, n),
+                                rng.uniform(-side, side, n)], -1).astype(np.float32)
+    return dataclasses.replace(g, **arrays)
 
 
 def test_audience_packs_a_million_figures_as_one_block(small_scene: Scene) -> None:
-    g = small_scene.audience[0]
-    n = 1_000_000
-    big = dataclasses.replace(g, **{f.name: np.resize(getattr(g, f.name), (n,) + getattr(g, f.name).shape[1:])
-                                    for f in dataclasses.fields(g) if f.name.endswith("_i")})
-    data = packing.pack_audience(big)
-    assert data.nbytes == 60 * n
-    np.testing.assert_array_equal(data["a_pos"][-1], big.pos_i[-1])
+    big = _big(small_scene.audience[0], 1_000_000)
+    order = packing.audience_order(big)
+    data = packing.pack_audience(big, order)
+    assert data.nbytes == 36 * 1_000_000
+    np.testing.assert_array_equal(data["a_pos"][-1], big.pos_i[order[-1]])
+
+
+def test_audience_clusters_are_compact_patches(small_scene: Scene) -> None:
+    # Figures a cluster apart in the buffer are neighbours on the ground: each cluster's sphere holds all of
+    # its figures' anchors, and is far smaller than the crowd.
+    big = _big(small_scene.audience[0], 100_000)
+    order = packing.audience_order(big)
+    data = packing.pack_audience(big, order)
+    reach = 1.4
+    clusters = packing.audience_clusters(data, packing.audience_scales(big)[0], reach)
+    k = packing.AUDIENCE_CLUSTER
+    assert len(clusters) == -(-len(data) // k)
+    np.testing.assert_array_equal(clusters["first"], np.arange(0, len(data), k))
+    assert clusters["count"].sum() == len(data)
+    which = np.arange(len(data)) // k
+    pos = data["a_pos"].astype(np.float64)
+    height = big.height_i[order].astype(np.float64)
+    gap = np.linalg.norm(pos - clusters["centre"][which], axis=1)
+    assert (gap + reach * height <= clusters["radius"][which] + 1e-3).all()
+    assert (clusters["height"][which, 0] <= height).all() and (height <= clusters["height"][which, 1]).all()
+    crowd = np.linalg.norm(pos.max(axis=0) - pos.min(axis=0)) / 2
+    assert np.median(clusters["radius"]) < crowd / 10
+
+
+def _figure_px(pos: np.ndarray, view: np.ndarray, projection: np.ndarray, size) -> tuple[np.ndarray, np.ndarray]:
+    """The vertex shader's own: clip position of each point, and pixels per metre there."""
+    clip = np.c_[pos, np.ones(len(pos))] @ (projection @ view).T
+    return clip, projection[1, 1] * 0.5 * size[1] / np.maximum(clip[:, 3], 1e-4)
+
+
+@pytest.mark.parametrize("eye, target", [((0.0, 30.0, 120.0), (0.0, 0.0, 0.0)),     # all of it, from afar
+                                         ((5.0, 2.0, 0.0), (40.0, 1.0, -30.0)),     # from inside the crowd
+                                         ((0.0, 400.0, 1.0), (0.0, 0.0, 0.0))])     # straight down
+def test_cluster_sizes_bound_every_figure(small_scene: Scene, eye, target) -> None:
+    # What a frame skips must hold nothing the shader would draw: a figure inside the view belongs to a
+    # cluster in view, and its pixels per metre lie within its cluster's bounds.
+    big = _big(small_scene.audience[0], 20_000, seed=3)
+    order = packing.audience_order(big)
+    data = packing.pack_audience(big, order)
+    clusters = packing.audience_clusters(data, packing.audience_scales(big)[0], 1.4)
+    size = (320, 180)
+    v = View(eye=eye, target=target, fov=60.0, near=0.1, far=2000.0)
+    view, projection = v.view_matrix(), v.projection_matrix(size[0] / size[1])
+    seen, least, most = packing.cluster_sizes(clusters, view, projection, size)
+    which = np.arange(len(data)) // packing.AUDIENCE_CLUSTER
+    clip, px = _figure_px(data["a_pos"].astype(np.float64), view, projection, size)
+    w = clip[:, 3]
+    inside = (w > 0) & (np.abs(clip[:, :3]) <= w[:, None]).all(axis=1)
+    assert inside.any()
+    assert seen[which[inside]].all()
+    ahead = w > 1e-3
+    assert (least[which[ahead]] <= px[ahead] * (1 + 1e-6)).all()
+    assert (px[ahead] <= most[which[ahead]] * (1 + 1e-6)).all()
+    assert not seen.all() or eye[1] > 100       # from inside the crowd, some of it lies behind
+
+
+def test_cluster_ranges_merge_neighbours() -> None:
+    clusters = np.zeros(5, dtype=packing.CLUSTER_DTYPE)
+    clusters["first"] = [0, 256, 512, 768, 1024]
+    clusters["count"] = [256, 256, 256, 256, 7]
+    first, count = packing.cluster_ranges(clusters, np.array([1, 1, 0, 1, 1], dtype=bool))
+    np.testing.assert_array_equal(first, [0, 768])
+    np.testing.assert_array_equal(count, [512, 263])
+    assert first.dtype == count.dtype == np.int32
+    first, count = packing.cluster_ranges(clusters, np.zeros(5, dtype=bool))
+    assert len(first) == len(count) == 0
+
+
+def test_folded_outline_is_the_same_field() -> None:
+    # The shader's figure_sdf folds each pair of limbs into one at |x| and measures its upright and level
+    # segments without a division: the numpy twin of that folding gives the same field as the plain one.
+    x, y = np.meshgrid(np.linspace(-0.7, 0.7, 141), np.linspace(-0.1, 1.1, 121))
+    for wr in (0.12, 0.28, 0.375, 0.6):
+        sh = 0.5 * wr
+        ax = np.abs(x)
+
+        def seg(px, py, a, b, r):
+            return packing._capsule(px, py, a, b, r)
+
+        head = np.hypot(x, y - 0.905) - 0.066
+        neck = np.hypot(x, y - np.clip(y, 0.80, 0.87)) - 0.032
+        shoulders = np.hypot(np.maximum(ax - abs(sh - 0.05), 0.0), y - 0.775) - 0.048
+        ty = np.clip(y, 0.42, 0.72)
+        torso = np.hypot(x, y - ty) - sh * (0.55 + 0.23 * (ty - 0.42) / 0.3)
+        arms = seg(ax, y, (sh - 0.045, 0.765), (sh - 0.02, 0.44), 0.034)
+        legs = seg(ax, y, (0.055, 0.44), (0.065, 0.03), 0.05)
+        d = packing._smin(head, neck, 0.02)
+        for part, k in ((shoulders, 0.03), (torso, 0.05), (arms, 0.02), (legs, 0.06)):
+            d = packing._smin(d, part, k)
+        np.testing.assert_allclose(d, packing.silhouette_sdf(x, y, wr), atol=1e-12)
 
 
 def test_terrain_grid_matches_the_terrain_record(small_scene: Scene) -> None:

@@ -16,7 +16,9 @@ __all__ = [
     "sky_uniforms", "sky_gradient", "STAR_DTYPE", "pack_stars",
     "TERRAIN_DTYPE", "pack_terrain", "fog_distance", "light_uniforms", "stage_light_uniforms",
     "STAGE_DTYPE", "pack_stage", "stage_uniforms", "sphere_uniforms",
-    "AUDIENCE_DTYPE", "FIGURE_IDS", "pack_audience", "audience_uniforms", "eye_glint",
+    "AUDIENCE_DTYPE", "FIGURE_IDS", "AUDIENCE_CLUSTER", "CLUSTER_DTYPE", "audience_scales",
+    "audience_order", "pack_audience", "audience_clusters", "cluster_sizes", "cluster_ranges", "audience_uniforms",
+    "eye_glint",
     "SPHERE_DTYPE", "pack_spheres", "RIBBON_DTYPE", "pack_ribbons", "SHARD_DTYPE", "pack_shards",
     "CONE_DTYPE", "pack_cones", "spot_volume_uniforms", "SCREEN_DTYPE", "pack_screens", "screen_uniforms",
     "tone_curve", "display_srgb8",
@@ -313,43 +315,175 @@ def sphere_uniforms(spheres: Any) -> dict[str, Any]:
 
 
 # -------------------------------------------------------------------------------------------- audience
+# One 36-byte record per figure (was 60 as float32): 1,000,000 figures are 36 MB to copy, and a copy that
+# size is mostly the first touch of fresh pages. Positions stay float32; the rest is unsigned 16-bit, each
+# field 65535 × a fraction of a per-group scale (u_scale) or of a fixed range (the vertex shader divides):
+# 1/65535 of the range is far below anything a figure's glow can show.
 
 AUDIENCE_DTYPE = np.dtype([
     ("a_pos", np.float32, 3),        # feet (silhouettes) or centre (eyes), metres
-    ("a_size", np.float32, 2),       # width, height, metres
-    ("a_gaze", np.float32, 2),       # facing yaw, pitch, radians
-    ("a_color", np.float32, 3),      # glow colour, linear
-    ("a_brightness", np.float32),
-    ("a_phase", np.float32),         # radians
-    ("a_sway", np.float32, 2),       # amplitude (radians), frequency (Hz)
-    ("a_shimmer", np.float32),       # 0…1
+    ("a_size", np.uint16, 2),        # width, height ÷ u_scale.x
+    ("a_color", np.uint16, 4),       # glow colour (linear, 0…1), brightness ÷ u_scale.y
+    ("a_gaze", np.uint16, 2),        # facing yaw, pitch: (radians + π) ÷ 2π
+    ("a_motion", np.uint16, 4),      # phase ÷ 2π, sway amplitude ÷ u_scale.z, sway frequency ÷ u_scale.w, shimmer
 ])
 FIGURE_IDS = {"silhouette": 0, "eye": 1}
 
+# Figures are stored cluster by cluster: AUDIENCE_CLUSTER neighbours in a row of the buffer, so that a frame
+# can skip, in one numpy test per cluster, the clusters out of view or out of a pass's size range (and the
+# vertex shader never runs for them). Neighbours come from a Morton (Z-order) curve over the group's two
+# widest axes, 256 cells along each (crowds stand on the ground; a dome's band has one point per ground
+# spot): a 16-bit key, which numpy sorts by radix, stably, in a few milliseconds per million.
+AUDIENCE_CLUSTER = 256
+_MORTON_BITS = 8
+CLUSTER_DTYPE = np.dtype([
+    ("centre", np.float32, 3),       # bounding sphere of the cluster's figures' anchors, metres
+    ("radius", np.float32),
+    ("height", np.float32, 2),       # the least and greatest figure height in the cluster, metres
+    ("first", np.int32),             # its first figure in the packed buffer, and how many follow
+    ("count", np.int32),
+])
 
-def pack_audience(group: Any) -> np.ndarray:
-    """One AUDIENCE_DTYPE record (60 bytes) per figure of an AudienceGroup, ready for one glBufferData."""
+
+def _unorm16(x: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """65535 × x / scale, rounded and clipped to 0…65535, as uint16 (float32 maths: 1M values in a few ms)."""
+    y = np.multiply(x, np.float32(65535.0 / scale), dtype=np.float32)
+    np.clip(y, 0.0, 65535.0, out=y)
+    return np.rint(y, out=y).astype(np.uint16)
+
+
+def _turn(angle: np.ndarray, start: float = -math.pi) -> np.ndarray:
+    """Radians → the fraction of a turn from `start`, 0…1 (wrapped)."""
+    a = np.subtract(angle, np.float32(start), dtype=np.float32)
+    a *= np.float32(1.0 / (2.0 * math.pi))
+    a -= np.floor(a)
+    return a
+
+
+def audience_scales(group: Any) -> tuple[float, float, float, float]:
+    """u_scale: what a_size, the brightness in a_color, and the sway in a_motion are fractions of (the
+    group's largest value, never 0)."""
+    def top(a: np.ndarray) -> float:
+        return max(float(np.max(a)) if len(a) else 0.0, 1e-6)
+    return (top(np.maximum(group.width_i, group.height_i)), top(group.brightness_i),
+            top(group.sway_amplitude_i), top(group.sway_frequency_i))
+
+
+# Bit k of a cell index moved to bit 2k: the Morton key of cell (a, b) is SPREAD[a] | SPREAD[b] << 1.
+_SPREAD = np.array([sum(((i >> k) & 1) << (2 * k) for k in range(_MORTON_BITS)) for i in range(1 << _MORTON_BITS)],
+                   dtype=np.uint16)
+
+
+def audience_order(group: Any) -> np.ndarray:
+    """The order figures are packed in: figure k of the buffer is the group's figure order[k]. Neighbours
+    in space are neighbours in the buffer, so any AUDIENCE_CLUSTER in a row are a compact patch."""
+    pos = np.asarray(group.pos_i, dtype=np.float32).reshape(-1, 3)
+    n = len(pos)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo = np.array([pos[:, k].min() for k in range(3)])     # per column: ~8× faster than along axis 0
+    hi = np.array([pos[:, k].max() for k in range(3)])
+    a, b = np.argsort(hi - lo)[::-1][:2]                   # the two widest axes
+    cells = 1 << _MORTON_BITS
+    step = np.float32(cells / max(float((hi - lo)[a]), 1e-6))   # square cells, 256 along the widest axis
+    ca = np.minimum(((pos[:, a] - lo[a]) * step).astype(np.int32), cells - 1)
+    cb = np.minimum(((pos[:, b] - lo[b]) * step).astype(np.int32), cells - 1)
+    return np.argsort(_SPREAD[ca] | (_SPREAD[cb] << 1), kind="stable")
+
+
+def pack_audience(group: Any, order: np.ndarray | None = None) -> np.ndarray:
+    """One AUDIENCE_DTYPE record (36 bytes) per figure of an AudienceGroup, in `order` (default
+    audience_order(group)), ready for one glBufferData."""
     n = len(group.pos_i)
-    out = np.empty(n, dtype=AUDIENCE_DTYPE)
+    if order is None:
+        order = audience_order(group)
+    if len(order) != n:
+        raise ValueError(f"order has {len(order)} entries for {n} figures")
+    size_scale, bright_scale, amp_scale, freq_scale = audience_scales(group)
+    out = np.empty(n, dtype=AUDIENCE_DTYPE)             # filled in the generator's order, reordered once
     out["a_pos"] = group.pos_i
     size = out["a_size"]
-    size[:, 0] = group.width_i
-    size[:, 1] = group.height_i
+    size[:, 0] = _unorm16(group.width_i, size_scale)
+    size[:, 1] = _unorm16(group.height_i, size_scale)
+    color = out["a_color"]
+    color[:, :3] = _unorm16(group.color_i)
+    color[:, 3] = _unorm16(group.brightness_i, bright_scale)
     gaze = out["a_gaze"]
-    gaze[:, 0] = group.facing_i
-    gaze[:, 1] = group.pitch_i
-    out["a_color"] = group.color_i
-    out["a_brightness"] = group.brightness_i
-    out["a_phase"] = group.phase_i
-    sway = out["a_sway"]
-    sway[:, 0] = group.sway_amplitude_i
-    sway[:, 1] = group.sway_frequency_i
-    out["a_shimmer"] = group.shimmer_i
+    gaze[:, 0] = _unorm16(_turn(group.facing_i))
+    gaze[:, 1] = _unorm16(_turn(group.pitch_i))
+    motion = out["a_motion"]
+    motion[:, 0] = _unorm16(_turn(group.phase_i, 0.0))
+    motion[:, 1] = _unorm16(group.sway_amplitude_i, amp_scale)
+    motion[:, 2] = _unorm16(group.sway_frequency_i, freq_scale)
+    motion[:, 3] = _unorm16(group.shimmer_i)
+    # Reordered as rows of 32-bit words: numpy gathers those ~10× faster than structured records.
+    words = out.view(np.uint32).reshape(n, AUDIENCE_DTYPE.itemsize // 4)
+    out = np.take(words, order, axis=0).view(AUDIENCE_DTYPE).reshape(n)
     return _check(out, AUDIENCE_DTYPE, (n,), f"audience group {getattr(group, 'index', '?')}")
 
 
+def audience_clusters(figures: np.ndarray, size_scale: float, reach: float) -> np.ndarray:
+    """One CLUSTER_DTYPE record per AUDIENCE_CLUSTER packed figures (the last may hold fewer). Its sphere
+    holds every pixel a figure's sprite can cover: the figure's anchor and `reach` × its height around it.
+    `size_scale` is the group's u_scale.x, what a_size is a fraction of."""
+    n = len(figures)
+    first = np.arange(0, n, AUDIENCE_CLUSTER, dtype=np.int64)
+    out = np.zeros(len(first), dtype=CLUSTER_DTYPE)
+    if n == 0:
+        return out
+    pos = np.ascontiguousarray(figures["a_pos"])
+    height = figures["a_size"][:, 1].astype(np.float32) * np.float32(size_scale / 65535.0)
+    lo, hi = np.minimum.reduceat(pos, first, axis=0), np.maximum.reduceat(pos, first, axis=0)
+    h_lo, h_hi = np.minimum.reduceat(height, first), np.maximum.reduceat(height, first)
+    out["centre"] = 0.5 * (lo.astype(np.float64) + hi)
+    # + a hair for the float32 rounding of the centre and the 16-bit heights
+    out["radius"] = 0.5 * np.sqrt(((hi.astype(np.float64) - lo) ** 2).sum(axis=1)) + reach * h_hi * 1.001 + 1e-3
+    out["height"] = np.stack([h_lo * 0.999, h_hi * 1.001], axis=1)
+    out["first"] = first
+    out["count"] = np.diff(np.append(first, n))
+    return _check(out, CLUSTER_DTYPE, (len(first),), "audience clusters")
+
+
+def cluster_sizes(clusters: np.ndarray, view: np.ndarray, projection: np.ndarray, size: tuple[int, int],
+                  margin_px: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(in view, least, greatest) per cluster: whether its sphere meets the view frustum (widened by
+    `margin_px` on screen), and the fewest and most pixels one metre of its figures can span on screen
+    (the vertex shader's own measure: projection[1, 1] · ½ viewport height ÷ depth), bounds of every
+    figure's. Behind or through the eye the greatest is inf."""
+    c = clusters["centre"].astype(np.float64)
+    r = clusters["radius"].astype(np.float64)
+    v = c @ view[:3, :3].T + view[:3, 3]                       # eye space
+    p = np.asarray(projection, dtype=np.float64)
+    ex, ey = 2.0 * margin_px / max(size[0], 1), 2.0 * margin_px / max(size[1], 1)
+    rows = [p[3] * (1 + ex) + p[0], p[3] * (1 + ex) - p[0], p[3] * (1 + ey) + p[1], p[3] * (1 + ey) - p[1],
+            p[3] + p[2], p[3] - p[2]]
+    seen = np.ones(len(c), dtype=bool)
+    for plane in rows:
+        norm = float(np.linalg.norm(plane[:3]))
+        if norm > 0.0:
+            seen &= (v @ plane[:3] + plane[3]) / norm >= -r
+    depth = v @ p[3, :3] + p[3, 3]                             # clip w: −z for a perspective
+    scale = float(p[1, 1]) * 0.5 * size[1]
+    near, far = depth - r, depth + r
+    most = np.where(near > 1e-4, scale / np.maximum(near, 1e-4), np.inf)
+    least = np.where(far > 1e-4, scale / np.maximum(far, 1e-4), np.inf)
+    return seen, least, most
+
+
+def cluster_ranges(clusters: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, count) int32 arrays for glMultiDrawArrays: the kept clusters, neighbours merged into one range."""
+    keep = np.asarray(keep, dtype=bool)
+    if not keep.any():
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    edges = np.diff(np.concatenate([[0], keep.astype(np.int8), [0]]))
+    start, stop = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    first = clusters["first"][start].astype(np.int64)
+    end = clusters["first"][stop].astype(np.int64) + clusters["count"][stop]
+    return first.astype(np.int32), (end - first).astype(np.int32)
+
+
 def audience_uniforms(group: Any) -> dict[str, Any]:
-    """What a group's figures share: mist, shimmer rate, breathing, mood."""
+    """What a group's figures share: mist, shimmer rate, breathing, mood, and the scales of its packed fields."""
     mood = group.mood_color
     return {
         "u_mist": float(group.mist),
@@ -359,6 +493,7 @@ def audience_uniforms(group: Any) -> dict[str, Any]:
         "u_mood_color": _vec3(mood) if mood is not None else (0.0, 0.0, 0.0),
         "u_mood": (float(group.mood_period), float(group.mood_strength) if mood is not None else 0.0),
         "u_origin": _vec3(group.origin),
+        "u_scale": audience_scales(group),
     }
 
 
@@ -636,16 +771,10 @@ def display_srgb8(c: np.ndarray) -> np.ndarray:
     return linear_to_srgb(tone_curve(c)) * 255.0
 
 
-# ------------------------------------------------------------------------------------ figure textures
-# The silhouette's outline is a signed distance field worked out here once, in numpy, and sampled by the
-# fragment shader from a 3-D texture (x, y in the figure's frame, one layer per width/height ratio):
-# evaluating the dozen primitives per pixel cost the software rasteriser ~4× more than one lookup.
-
-SHAPE_FRAME = (-0.65, -0.15, 0.65, 1.15)   # x0, y0, x1, y1 of the texture, in figure heights
-SHAPE_SIZE = (96, 96)                      # texels across x, y (about 0.014 heights each)
-SHAPE_RATIOS = (0.12, 0.6)                 # width / height of the first and last layer
-SHAPE_LAYERS = 8
-NOISE_SIZE = 128
+# ------------------------------------------------------------------------------------ figure outline
+# The silhouette's outline as a signed distance field in numpy: the twin of figure_sdf() in
+# shaders/audience.glsl, for tests and tools. (Sampling it from a 3-D texture instead of evaluating it per
+# pixel was measured on llvmpipe: a third dearer than the exact field, so the shader evaluates it.)
 
 
 def _capsule(px: np.ndarray, py: np.ndarray, a: tuple[float, float], b: tuple[float, float],
@@ -682,41 +811,3 @@ def silhouette_sdf(x: np.ndarray, y: np.ndarray, wr: float) -> np.ndarray:
     d = _smin(d, torso, 0.05)
     d = _smin(d, arms, 0.02)
     return _smin(d, legs, 0.06)
-
-
-def silhouette_volume() -> np.ndarray:
-    """(SHAPE_LAYERS, H, W) float32: silhouette_sdf over SHAPE_FRAME at texel centres, one layer per ratio."""
-    x0, y0, x1, y1 = SHAPE_FRAME
-    w, h = SHAPE_SIZE
-    x = x0 + (np.arange(w) + 0.5) / w * (x1 - x0)
-    y = y0 + (np.arange(h) + 0.5) / h * (y1 - y0)
-    ratios = np.linspace(*SHAPE_RATIOS, SHAPE_LAYERS)
-    out = np.stack([silhouette_sdf(x[None, :], y[:, None], float(r)) for r in ratios]).astype(np.float32)
-    return _check(np.ascontiguousarray(out), np.float32, (SHAPE_LAYERS, h, w), "silhouette volume")
-
-
-def shape_uniforms() -> dict[str, Any]:
-    x0, y0, x1, y1 = SHAPE_FRAME
-    return {"u_shape_frame": (x0, y0, 1.0 / (x1 - x0), 1.0 / (y1 - y0)),
-            "u_shape_ratios": (SHAPE_RATIOS[0], 1.0 / (SHAPE_RATIOS[1] - SHAPE_RATIOS[0]), float(SHAPE_LAYERS))}
-
-
-def noise_texture(size: int = NOISE_SIZE) -> np.ndarray:
-    """(size, size) float32 tiling value-noise fbm in 0…1: the mist's texture (a renderer asset with a
-    fixed seed, the same for every scene: it shapes smoke, it places nothing)."""
-    rng = np.random.default_rng(0x5CE9E)
-    out = np.zeros((size, size))
-    total = 0.0
-    for cells, amp in ((8, 0.5), (16, 0.25), (32, 0.125), (64, 0.0625)):
-        grid = rng.random((cells, cells))
-        t = np.arange(size) / size * cells
-        i0 = np.floor(t).astype(int)
-        f = t - i0
-        f = f * f * (3 - 2 * f)
-        i1 = (i0 + 1) % cells
-        rows = grid[i0] * (1 - f)[:, None] + grid[i1] * f[:, None]
-        out += amp * (rows[:, i0] * (1 - f)[None, :] + rows[:, i1] * f[None, :])
-        total += amp
-    out /= total
-    out = (out - out.min()) / (out.max() - out.min())
-    return _check(np.ascontiguousarray(out.astype(np.float32)), np.float32, (size, size), "noise")
