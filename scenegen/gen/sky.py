@@ -22,7 +22,8 @@ _STAR_TINTS = ((0.0, "#c4d2ff"), (0.55, "#ffffff"), (1.0, "#ffe2bf"))
 _TWINKLE_DEPTH = (0.5, 1.0)     # × spec.twinkle
 _TWINKLE_RATE = (0.6, 1.4)      # × spec.pulse
 # Streaks: bands across the low and middle sky, drifting slowly along the horizon.
-_STREAK_ELEVATION = (math.radians(4.0), math.radians(50.0))
+_STREAK_AHEAD = math.radians(70.0)         # half-width of the band of azimuths ahead
+_STREAK_ELEVATION = (math.radians(4.0), math.radians(32.0))  # the low sky, where a standing eye looks
 _STREAK_WIDTH = (math.radians(2.5), math.radians(9.0))
 _STREAK_LENGTH = (math.radians(40.0), math.radians(150.0))
 _STREAK_TILT = math.radians(12.0)
@@ -157,7 +158,11 @@ def _streaks(spec: StreaksSpec, rng: np.random.Generator) -> Streaks:
     s = spec.count
     # Colours taken in turn, so violet and gold both appear, then bled into each other by the renderer.
     color = _colors(spec.colors)[np.arange(s) % len(spec.colors)]
-    azimuth = rng.uniform(-np.pi, np.pi, size=s)
+    # Two streaks in three bleed across the half of the sky the stage is seen against (azimuth 0 is the
+    # view past the stage), low enough to be in frame from a standing eye; the rest go anywhere.
+    anywhere = rng.uniform(-np.pi, np.pi, size=s)
+    ahead = rng.uniform(-_STREAK_AHEAD, _STREAK_AHEAD, size=s)
+    azimuth = np.where(np.arange(s) % 3 == 2, anywhere, ahead)
     elevation = rng.uniform(*_STREAK_ELEVATION, size=s)
     width = rng.uniform(*_STREAK_WIDTH, size=s)
     length = rng.uniform(*_STREAK_LENGTH, size=s)
