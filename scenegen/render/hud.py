@@ -92,8 +92,10 @@ class Hud:
         self.status = [pyglet.text.Label("", x=10, y=0, font_name="DejaVu Sans", font_size=font_size,
                                          color=(235, 238, 255, 255), batch=self.batch, group=front)
                        for _ in range(5)]
+        # The error wraps to the window's width: a located seed-file problem is often longer than a line.
         self.error = pyglet.text.Label("", x=10, y=0, font_name="DejaVu Sans", font_size=font_size,
-                                       color=(255, 110, 110, 255), batch=self.batch, group=front)
+                                       color=(255, 110, 110, 255), batch=self.batch, group=front,
+                                       multiline=True, width=max(100, width - 20), anchor_y="bottom")
         self.message = pyglet.text.Label("", x=10, y=0, font_name="DejaVu Sans", font_size=font_size,
                                          color=(190, 230, 190, 255), batch=self.batch, group=front)
         self._line = line
@@ -119,6 +121,7 @@ class Hud:
             self.help.font_size = size
         for i, label in enumerate(self.status):
             label.y = height - 10 - self._line * (i + 1) + 4
+        self.error.width = max(100, width - 20)
         self.error.y = 10 + self._line
         self.message.y = 10
         w = min(width, max(self.help.content_width, 100) + 40)
@@ -136,7 +139,9 @@ class Hud:
         self.shade.y = self.height - self.shade.height
         bottom = [lb for lb in (self.error, self.message) if lb.text]
         self.foot.width = max([lb.content_width for lb in bottom] + [-20]) + 20
-        self.foot.height = (max(lb.y for lb in bottom) + self._line) if bottom else 0
+        tops = [self.error.y + self.error.content_height if lb is self.error else lb.y + self._line
+                for lb in bottom]
+        self.foot.height = max(tops) + 4 if bottom else 0
 
     def update(self, state: HudState) -> None:
         for label, text in zip(self.status, status_lines(state)):
