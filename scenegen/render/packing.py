@@ -752,25 +752,6 @@ def display_srgb8(c: np.ndarray) -> np.ndarray:
     return linear_to_srgb(tone_curve(c)) * 255.0
 
 
-# -------------------------------------------------------------------------------------------- display
-
-TONE_KNEE = 0.7
-
-
-def tone_curve(c: np.ndarray) -> np.ndarray:
-    """The numpy twin of `tone()` in shaders/post.glsl: identity below the knee, a soft shoulder above."""
-    c = np.asarray(c, dtype=np.float64)
-    over = np.maximum(c - TONE_KNEE, 0.0)
-    soft = TONE_KNEE + (1.0 - TONE_KNEE) * (1.0 - np.exp(-over / (1.0 - TONE_KNEE)))
-    return np.where(c >= TONE_KNEE, soft, c)
-
-
-def display_srgb8(c: np.ndarray) -> np.ndarray:
-    """Linear scene colour → the 0…255 sRGB value the final pass writes (before its ½-step dither)."""
-    from ..color import linear_to_srgb
-    return linear_to_srgb(tone_curve(c)) * 255.0
-
-
 # ------------------------------------------------------------------------------------ figure outline
 # The silhouette's outline as a signed distance field in numpy: the twin of figure_sdf() in
 # shaders/audience.glsl, for tests and tools. (Sampling it from a 3-D texture instead of evaluating it per
