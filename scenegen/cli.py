@@ -89,10 +89,6 @@ HEIGHTMAP_SUFFIXES = (".png", ".r16", ".raw", ".exr", ".npy")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    import warnings
-
-    from .progress import ProgressBar
-
     out, heightmap, preview = args.output, args.heightmap, args.preview
     if out is None and heightmap is None and preview is None:
         raise CommandError("nothing to write: give -o OUT (.json, .glb, .gltf), --heightmap or --preview",
@@ -113,18 +109,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(f"--tiles {args.tiles} does not divide the terrain's {spec.terrain.resolution - 1} "
                            "cells per side (resolution − 1)", EXIT_BAD_INPUT)
     info = sys.stderr if out == "-" else sys.stdout
-    bar = ProgressBar()
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            from .gen.scene import generate
-
-            scene = generate(spec, progress=bar)
-        finally:
-            bar.close()
-    for w in caught:
-        print(f"{args.file}: warning: {w.message}", file=sys.stderr)
+    scene = _generate(spec, args.file)
     written: list[str] = []
     target = ""
     try:

@@ -291,7 +291,7 @@ class Layer:
 
 
 class MeshLayer(Layer):
-    """A layer that is one indexed triangle mesh drawn with one program under one state group.
+    """A layer drawn with one program under one state group in one call (by default indexed triangles).
 
     Subclasses set `program`, `vao`, `count` (indices) and `group` in __init__.
     """
@@ -308,10 +308,14 @@ class MeshLayer(Layer):
         self.program.use()
         set_uniforms(self.program, frame.camera_uniforms())
         self.vao.bind()
-        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
+        self.issue()
         gl.glBindVertexArray(0)
         self.group.unset_state()
         return 1
+
+    def issue(self) -> None:
+        """The one draw call: indexed triangles (a layer of instanced quads overrides it)."""
+        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, None)
 
     def delete(self) -> None:
         self.vao.delete()

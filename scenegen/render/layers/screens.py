@@ -8,7 +8,7 @@ from pyglet import gl
 
 from .. import packing
 from ..shaders import load_program
-from .base import BlendGroup, Frame, Layer, VertexArray, set_uniforms
+from .base import BlendGroup, MeshLayer, VertexArray, set_uniforms
 
 __all__ = ["ScreensLayer"]
 
@@ -21,7 +21,7 @@ class ScreenGroup(BlendGroup):
         gl.glDepthMask(gl.GL_TRUE)
 
 
-class ScreensLayer(Layer):
+class ScreensLayer(MeshLayer):
     name = "screens"
 
     def __init__(self, screens: Any, audience: Any = ()) -> None:
@@ -33,18 +33,5 @@ class ScreensLayer(Layer):
         set_uniforms(self.program, packing.screen_uniforms(screens, audience))
         self.group = ScreenGroup(order=12)
 
-    def draw(self, frame: Frame) -> int:
-        if self.count == 0:
-            return 0
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, frame.camera_uniforms())
-        self.vao.bind()
-        gl.glDrawArraysInstanced(gl.GL_TRIANGLE_STRIP, 0, 4, self.count)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()
+    def issue(self) -> None:
+        gl.glDrawArraysInstanced(gl.GL_TRIANGLE_STRIP, 0, 4, self.count)   # one quad per screen
