@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import io
 import json
 import math
 import os
@@ -28,7 +29,7 @@ from .conftest import EXAMPLES, ROOT
 JS = ROOT / "tests" / "js"
 # The .glb of the conftest SMALL scene. It changes only on purpose (the exporter or the generators
 # changed what they make); a change that was not meant to move it is a determinism bug.
-GOLDEN_SMALL_GLB = "82dfeb904952bc29a4eaaac15e11f64bad72406ffeef4d676a73999880e61ee6"
+GOLDEN_SMALL_GLB = "cf8c7a5a2f0bb703ac02b3e7640319396211319e0199406e1917339608b1578f"
 
 # What the validator may say about our files, and why (all are infos, none a warning or error):
 #   UNSUPPORTED_EXTENSION  it cannot check EXT_mesh_gpu_instancing (not among its extensions);
@@ -285,9 +286,69 @@ def test_metadata_and_props_read_back(small_scene: Scene, small_glb: Path) -> No
     assert body.pbrMetallicRoughness.baseColorFactor[:3] == list(s.stage.color)
     assert body.pbrMetallicRoughness.roughnessFactor == s.stage.roughness
     sky = r.g.meshes[r.node("sky").mesh]
-    assert r.g.materials[sky.primitives[0].material].extensions == {"KHR_materials_unlit": {}}
+    assert r.g.materials[sky.primitives[1].material].extensions == {"KHR_materials_unlit": {}}
     stars = [p for p in sky.primitives if p.mode == 0]
     assert len(stars) == 1 and r.g.accessors[stars[0].attributes.POSITION].count == len(s.sky.stars.dir_i)
+
+
+def test_sky_dome_glows_with_the_rendered_sky(small_scene: Scene, small_glb: Path) -> None:
+    """The dome's texture, read back with Pillow through the file's own texture coordinates, holds the sky
+    our renderer draws (its numpy twin, which the GL tests hold to the shader) in each vertex's direction."""
+    from PIL import Image
+
+    from scenegen.color import linear_to_srgb
+    from scenegen.render.skycolor import sky_color
+
+    r = Read(small_glb)
+    node = r.node("sky")
+    dome = r.g.meshes[node.mesh].primitives[0]
+    mat = r.g.materials[dome.material]
+    # It glows by itself (seen by reflections and bounce light too), with no lit colour of its own.
+    assert mat.pbrMetallicRoughness.baseColorFactor[:3] == [0.0, 0.0, 0.0] and not mat.extensions
+    assert mat.emissiveFactor == [1.0, 1.0, 1.0]
+    tex = r.g.textures[mat.emissiveTexture.index]
+    image = r.g.images[tex.source]
+    assert image.mimeType == "image/png"
+    view = r.g.bufferViews[image.bufferView]
+    png = r.blob[view.byteOffset:view.byteOffset + view.byteLength]
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(np.float64)
+    assert img.shape == (gltf_module._SKY_TEXTURE[1], gltf_module._SKY_TEXTURE[0], 3)
+    sampler = r.g.samplers[tex.sampler]
+    assert (sampler.wrapS, sampler.wrapT) == (10497, 33071)         # round the azimuth, held at the ends
+    pos = r.array(dome.attributes.POSITION).astype(np.float64)
+    uv = r.array(dome.attributes.TEXCOORD_0).astype(np.float64)
+    dirs = pos - np.array(node.extras["center"])
+    dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
+    # Away from the poles and the seam, and above the texture's lowest row: bilinear samples there.
+    keep = (np.abs(dirs[:, 1]) < 0.95) & (uv[:, 0] > 0.01) & (uv[:, 0] < 0.99) & (uv[:, 1] < 0.99)
+    assert keep.sum() > 2000
+    h, w = img.shape[:2]
+    x, y = uv[keep, 0] * w - 0.5, uv[keep, 1] * h - 0.5
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = (x - x0)[:, None], (y - y0)[:, None]
+    got = ((img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx) * (1 - fy)
+           + (img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx) * fy)
+    want = linear_to_srgb(np.clip(sky_color(small_scene.sky, dirs[keep]), 0.0, 1.0)) * 255.0
+    diff = np.abs(got - want)
+    # Bilinear between texels 0.35° apart against the exact value: close everywhere, closer on average.
+    assert np.median(diff) < 1.5 and np.percentile(diff, 99) < 12.0, (np.median(diff), np.percentile(diff, 99))
+    # The sky is not one colour: the streaks and nebula made it into the texture.
+    assert img.reshape(-1, 3).std(axis=0).max() > 10.0
+
+
+def test_fog_for_viewers_in_extras(small_scene: Scene, small_glb: Path) -> None:
+    from scenegen.render import packing
+    from scenegen.render.skycolor import sky_fog
+
+    fog = Read(small_glb).g.scenes[0].extras["fog"]
+    assert fog["distance"] == packing.fog_distance(small_scene.terrain) and fog["exponent"] == packing.FOG_EXPONENT
+    cam = small_scene.camera
+    ahead = np.subtract(cam.look_at, cam.position)
+    want = sky_fog(small_scene.sky, ahead / np.linalg.norm(ahead))
+    assert np.allclose(fog["color"], want, atol=1e-6)
+    # Towards the horizon glow the fog is the glow's colour, not the zenith's.
+    g = small_scene.sky.gradient.start
+    assert np.linalg.norm(np.subtract(fog["color"], g.zenith)) > 0.05
 
 
 def test_lights_read_back(small_scene: Scene, small_glb: Path) -> None:

@@ -124,6 +124,28 @@ def test_sky_runs_from_zenith_to_horizon_colour(phase: float) -> None:
     assert np.linalg.norm(bottom - glow_side) < np.linalg.norm(bottom - top)
 
 
+@pytest.mark.parametrize("name,time", [("liquid-silver-stage.yaml", 0.0), ("grand-auditorium.yaml", 37.0)])
+def test_sky_twin_matches_the_shader(name: str, time: float) -> None:
+    """The whole sky (gradient, nebula, watercolour streaks) in numpy, which the glTF export bakes into the
+    dome, is what the shader draws: compared pixel by pixel over a wide view."""
+    from scenegen.render.skycolor import sky_color
+
+    scene = make(small_spec(name, stars={"count": 0}))
+    assert scene.sky.nebula.density > 0 or len(scene.sky.streaks.color_s) > 0
+    view = View(eye=(0.0, 0.0, 0.0), target=(0.3, math.sin(math.radians(30)), -math.cos(math.radians(30))),
+                fov=90.0, near=0.1, far=1000.0)
+    size = (240, 135)
+    img, _ = render(scene, size=size, time=time, camera=view, layers=("sky",))
+    ys, xs = np.mgrid[0:size[1], 0:size[0]]
+    px = np.stack([xs, ys], -1).astype(np.float64)
+    expected = packing.display_srgb8(sky_color(scene.sky, pixel_rays(view, size, px), time))
+    diff = np.abs(img[..., :3].astype(np.float64) - expected)
+    # Half a level of dither and float32 rounding; a hash that lands across a cell edge may flip a pixel.
+    assert diff.mean() < 0.6 and np.percentile(diff, 99.9) < 4.0, (diff.mean(), np.percentile(diff, 99.9))
+    # And the comparison has something to compare: the sky is far from flat here.
+    assert expected.reshape(-1, 3).std(axis=0).max() > 10.0
+
+
 # ------------------------------------------------------------------------------------------ the crowd
 
 def test_audience_glows_where_figures_stand(silver: Scene) -> None:

@@ -9,7 +9,7 @@ What goes where (units metres, +y up, −z forward, right-handed: glTF's own fra
               the instrument: a tube along its crystal centreline and a LINE_STRIP for its woven light
   audience    per group, one node with EXT_mesh_gpu_instancing (TRANSLATION, ROTATION, SCALE, and
               _COLOR_0, _BRIGHTNESS, _PHASE, _SWAY, _SHIMMER per figure) over a silhouette card or an eye disc
-  sky         an inverted dome with the gradient in vertex colours (KHR_materials_unlit), the stars as
+  sky         an inverted dome glowing with the whole sky at t = 0 (an emissive texture), the stars as
               POINTS, the sky screens as quads
   lights      KHR_lights_punctual: the key light (directional) and the spotlights; ambient in extras
   camera      the opening view
@@ -30,6 +30,7 @@ from urllib.parse import quote
 import numpy as np
 
 from ..fileio import write_together
+from .heightmap import encode_png_rgb8
 from .. import __version__
 from ..seedfile import spec_to_data
 
@@ -47,6 +48,12 @@ _COMPONENTS = {np.dtype(np.float32): _FLOAT, np.dtype(np.uint32): _UINT32, np.dt
 # Unit UV sphere shared by every Harmonious Sphere: 48 × 24 keeps a 1 m globe round at arm's length.
 _SPHERE_SLICES, _SPHERE_STACKS = 48, 24
 _DOME_SLICES, _DOME_STACKS = 96, 48
+# The sky's texture: equirectangular, from the zenith (top row) down to 15° below the horizon (bottom row;
+# the dome below it repeats that row). Its lowest elevation falls on a row of dome vertices, so the
+# texture coordinates interpolate exactly. 1024 texels round: 0.35° each, finer than the clouds.
+_SKY_TEXTURE = (1024, 256)
+_SKY_LOWEST_DEG = -15.0
+_LINEAR, _LINEAR_MIPMAP_LINEAR, _REPEAT, _CLAMP_TO_EDGE = 9729, 9987, 10497, 33071
 _TUBE_SIDES = 8
 _EYE_SEGMENTS = 24
 _CRACK_LIFT = 1.004          # cracks sit just outside the glass, so they never z-fight with it
@@ -154,7 +161,8 @@ class _Writer:
         self.parts: list[bytes] = []
         self.size = 0
         self.doc: dict[str, list[Any]] = {k: [] for k in (
-            "bufferViews", "accessors", "materials", "meshes", "nodes", "cameras")}
+            "bufferViews", "accessors", "images", "samplers", "textures", "materials", "meshes", "nodes",
+            "cameras")}
         self.lights: list[dict[str, Any]] = []
         self.used: set[str] = set()
         self._materials: dict[str, int] = {}
@@ -221,6 +229,14 @@ class _Writer:
                 node[k] = _plain(v)
         self.doc["nodes"].append(node)
         return len(self.doc["nodes"]) - 1
+
+    def texture(self, png: bytes, sampler: dict[str, int], name: str) -> int:
+        """A texture over a PNG stored in the buffer (so .glb, embedded and side-car files all carry it)."""
+        self.doc["images"].append({"name": name, "bufferView": self.view(png, None), "mimeType": "image/png"})
+        self.doc["samplers"].append(sampler)
+        self.doc["textures"].append({"name": name, "sampler": len(self.doc["samplers"]) - 1,
+                                     "source": len(self.doc["images"]) - 1})
+        return len(self.doc["textures"]) - 1
 
     def light(self, light: dict[str, Any]) -> int:
         self.used.add("KHR_lights_punctual")
@@ -677,9 +693,33 @@ def _audience(w: _Writer, groups: tuple[Any, ...]) -> list[int]:
     return nodes
 
 
-def _sky(w: _Writer, scene: Any) -> int:
-    from ..render.packing import sky_gradient     # the numpy twin of the renderer's sky shader
+def _dome_uv() -> np.ndarray:
+    """TEXCOORD_0 of uv_sphere(_DOME_SLICES, _DOME_STACKS) for the sky texture: u along the azimuth
+    atan2(x, −z) from −π to π, v from the zenith to _SKY_LOWEST_DEG, then held at its last row."""
+    lowest = (90.0 - _SKY_LOWEST_DEG) / 180.0 * _DOME_STACKS
+    assert lowest == int(lowest), "the texture's lowest elevation must fall on a row of dome vertices"
+    v = np.minimum(np.arange(_DOME_STACKS + 1) / lowest, 1.0)
+    u = 1.0 - np.arange(_DOME_SLICES + 1) / _DOME_SLICES            # azimuth = π − φ of uv_sphere
+    uu, vv = np.meshgrid(u, v)
+    return np.stack([uu, vv], axis=-1).reshape(-1, 2).astype(np.float32)
 
+
+def sky_texture(sky: Any) -> bytes:
+    """The whole sky at t = 0 (gradient, nebula, watercolour streaks), as our renderer draws it, in an
+    equirectangular 8-bit sRGB PNG laid out as _dome_uv reads it. Colours above 1 are clipped."""
+    from ..color import linear_to_srgb
+    from ..render.skycolor import sky_color     # the numpy twin of the renderer's sky shader
+
+    width, height = _SKY_TEXTURE
+    az = -math.pi + 2.0 * math.pi * (np.arange(width) + 0.5) / width
+    el = np.radians(90.0 - (90.0 - _SKY_LOWEST_DEG) * (np.arange(height) + 0.5) / height)
+    a, e = np.meshgrid(az, el)
+    dirs = np.stack([np.cos(e) * np.sin(a), np.sin(e), -np.cos(e) * np.cos(a)], axis=-1)
+    srgb = linear_to_srgb(np.clip(sky_color(sky, dirs, 0.0), 0.0, 1.0))
+    return encode_png_rgb8(np.floor(srgb * 255.0 + 0.5).astype(np.uint8))
+
+
+def _sky(w: _Writer, scene: Any) -> int:
     sky = scene.sky
     cam = scene.camera
     origin = np.array([scene.stage.center[0], scene.stage.top, scene.stage.center[1]], dtype=np.float64)
@@ -689,13 +729,19 @@ def _sky(w: _Writer, scene: Any) -> int:
     radius = max(0.98 * (cam.far - d), 10.0 * cam.near)
     unit, tris = uv_sphere(_DOME_SLICES, _DOME_STACKS)
     tris = tris[:, [0, 2, 1]]                                          # seen from inside
-    colors = sky_gradient(sky, unit.astype(np.float64), 0.0).astype(np.float32)
     pos = (unit.astype(np.float64) * radius + origin).astype(np.float32)
-    unlit = w.material(_material("sky", (1.0, 1.0, 1.0), unlit=True))
-    prims = [_prim({"POSITION": w.accessor(pos, bounds=True), "COLOR_0": w.accessor(np.clip(colors, 0.0, 1.0))},
-                   unlit, w.indices(tris, len(pos)))]
+    # The sky glows by itself (emission, black base colour) rather than being unlit: an unlit surface is
+    # seen only by the eye in Blender, where an emitting dome is also what the liquid-silver stage mirrors
+    # and what lights the land softly, as the ambient light does in our renderer.
+    glow = w.material({**_material("sky", (0.0, 0.0, 0.0), emissive=(1.0, 1.0, 1.0), glow=1.0),
+                       "emissiveTexture": {"index": w.texture(sky_texture(sky), {
+                           "magFilter": _LINEAR, "minFilter": _LINEAR_MIPMAP_LINEAR, "wrapS": _REPEAT,
+                           "wrapT": _CLAMP_TO_EDGE}, "sky at t = 0")}})
+    prims = [_prim({"POSITION": w.accessor(pos, bounds=True), "TEXCOORD_0": w.accessor(_dome_uv())},
+                   glow, w.indices(tris, len(pos)))]
     st = sky.stars
     if len(st.dir_i):
+        unlit = w.material(_material("stars", (1.0, 1.0, 1.0), unlit=True))
         spos = (st.dir_i.astype(np.float64) * (radius * _STAR_LIFT) + origin).astype(np.float32)
         scol = np.clip(st.tint_i * st.brightness_i[:, None], 0.0, 1.0).astype(np.float32)
         prims.append(_prim({"POSITION": w.accessor(spos, bounds=True), "COLOR_0": w.accessor(scol),
@@ -774,6 +820,15 @@ def _camera(w: _Writer, cam: Any) -> int:
                   extras={"look_at": cam.look_at, "up": cam.up, "fov_degrees": cam.fov})
 
 
+def _fog_color(scene: Any) -> list[float]:
+    from ..render.skycolor import sky_fog
+
+    cam = scene.camera
+    ahead = np.array(cam.look_at, dtype=np.float64) - np.array(cam.position, dtype=np.float64)
+    # Rounded: numpy's vectorised cos and exp may differ in the last bit between CPUs; the file must not.
+    return [round(float(c), 6) for c in sky_fog(scene.sky, ahead / np.linalg.norm(ahead), 0.0)]
+
+
 def _metadata(scene: Any) -> dict[str, Any]:
     return {"name": scene.name, "seed": scene.seed, "seed_hex": scene.seed_hex,
             "generator_version": scene.generator_version, "spec_hash": scene.spec_hash}
@@ -783,6 +838,8 @@ def _metadata(scene: Any) -> dict[str, Any]:
 
 def gltf_document(scene: Any) -> tuple[dict[str, Any], bytes]:
     """The glTF JSON (without `buffers`) and the binary buffer of a Scene. Pure and deterministic."""
+    from ..render.packing import FOG_EXPONENT as _FOG_EXPONENT, fog_distance
+
     w = _Writer()
     top = [_terrain(w, scene.terrain), _stage(w, scene.stage)]
     props = _spheres(w, scene.props.spheres)
@@ -810,6 +867,10 @@ def gltf_document(scene: Any) -> tuple[dict[str, Any], bytes]:
         "colors": "linear RGB", "bounds_min": scene.bounds_min, "bounds_max": scene.bounds_max,
         "height_range": scene.terrain.height_range,
         "ambient": {"color": lights.ambient_color, "intensity": lights.ambient_intensity},
+        "fog": {"distance": fog_distance(scene.terrain), "exponent": _FOG_EXPONENT, "color": _fog_color(scene),
+                "formula": "the land at distance d from the eye is mixed with the sky's horizon colour seen "
+                           "past it by 1 − exp(−(d / distance)^exponent); color: that horizon colour along "
+                           "the opening view at t = 0, for a viewer whose fog has one colour"},
         "sphere_tones": [{"sphere": i, "tone_hz": float(sp.tone_hz_i[i]), "sound_hz": float(sp.sound_hz_i[i])}
                          for i in range(len(sp.tone_hz_i))],
         "lights": "directional lux = π·strength, spot candela = π·strength·(distance to target)²: a "
@@ -823,7 +884,8 @@ def gltf_document(scene: Any) -> tuple[dict[str, Any], bytes]:
     }
     if w.lights:
         doc["extensions"] = {"KHR_lights_punctual": {"lights": w.lights}}
-    for key in ("nodes", "meshes", "materials", "cameras", "accessors", "bufferViews"):
+    for key in ("nodes", "meshes", "materials", "textures", "images", "samplers", "cameras", "accessors",
+                "bufferViews"):
         if w.doc[key]:
             doc[key] = w.doc[key]
     return doc, w.binary()

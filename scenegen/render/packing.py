@@ -14,7 +14,7 @@ import numpy as np
 __all__ = [
     "MAX_STREAKS", "MAX_NEBULA_COLORS", "MAX_RIPPLES", "MAX_SPOTS", "MAX_SPHERES",
     "sky_uniforms", "sky_gradient", "STAR_DTYPE", "pack_stars",
-    "TERRAIN_DTYPE", "pack_terrain", "fog_distance", "light_uniforms", "stage_light_uniforms",
+    "TERRAIN_DTYPE", "pack_terrain", "FOG_EXPONENT", "fog_distance", "light_uniforms", "stage_light_uniforms",
     "STAGE_DTYPE", "pack_stage", "stage_uniforms", "sphere_uniforms",
     "AUDIENCE_DTYPE", "FIGURE_IDS", "AUDIENCE_CLUSTER", "CLUSTER_DTYPE", "audience_scales",
     "audience_order", "pack_audience", "audience_clusters", "cluster_sizes", "cluster_ranges", "audience_uniforms",
@@ -169,6 +169,9 @@ def light_uniforms(lights: Any) -> dict[str, Any]:
         "u_spot_color": _rows(lights.spot_color_s, MAX_SPOTS, 3),
         "u_spot_cone": _rows(cone, MAX_SPOTS, 4),
     }
+
+
+FOG_EXPONENT = 1.6           # shaders/terrain.glsl: fog = 1 − exp(−(d / u_fog_distance)^u_fog_exponent)
 
 
 def fog_distance(terrain: Any) -> float:

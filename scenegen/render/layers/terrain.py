@@ -28,7 +28,7 @@ class TerrainLayer(MeshLayer):
         self.vao.attach_index(indices)
         self.count = len(indices)
         uniforms = {**packing.sky_uniforms(sky), **packing.light_uniforms(lights),
-                    "u_fog_distance": packing.fog_distance(terrain)}
+                    "u_fog_distance": packing.fog_distance(terrain), "u_fog_exponent": packing.FOG_EXPONENT}
         if stage is not None:
             uniforms.update(packing.stage_light_uniforms(stage))
         set_uniforms(self.program, uniforms)

@@ -6,6 +6,7 @@
 uniform mat4 u_view_proj_matrix;
 uniform vec3 u_eye;
 uniform float u_fog_distance;     // metres at which the land is about two-thirds sky
+uniform float u_fog_exponent;     // how suddenly the land fades: packing.FOG_EXPONENT
 
 #if defined VERTEX_SHADER
 in vec3 a_position;
@@ -35,7 +36,7 @@ void main() {
     vec3 dir = view / dist;
     float rim = pow(1.0 - clamp(dot(n, -dir), 0.0, 1.0), 4.0);
     col += sky_fog(dir) * rim * 0.25;
-    float fog = 1.0 - exp(-pow(dist / u_fog_distance, 1.6));
+    float fog = 1.0 - exp(-pow(dist / u_fog_distance, u_fog_exponent));
     f_color = vec4(mix(col, sky_fog(dir), fog), 1.0);
 }
 #endif
