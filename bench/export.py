@@ -7,6 +7,7 @@ Measures, in one process, on assets/seeds/grand-auditorium.yaml (its 250,000 eye
   * the terrain's vertex buffer (POSITION, NORMAL, COLOR_0 bytes) built with numpy, against the naive
     baseline of a per-vertex Python loop with struct.pack;
   * the crowd's instance buffers (TRANSLATION, ROTATION, SCALE) built with numpy, against a per-figure loop;
+  * the sky dome's texture (the whole sky baked as our renderer draws it), for scale;
   * the heightmap as a 16-bit PNG and as an EXR.
 The row "naive loops (derived)" is the .glb time with the two numpy parts replaced by the loops' times.
 Every time is the fastest of N runs (other processes on a shared machine only ever add time).
@@ -29,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenegen.export.gltf import _yaw_pitch_quats, export_gltf, terrain_arrays  # noqa: E402
+from scenegen.export.gltf import _SKY_TEXTURE, _yaw_pitch_quats, export_gltf, sky_texture, terrain_arrays  # noqa: E402
 from scenegen.export.heightmap import export_heightmap  # noqa: E402
 from scenegen.export.json import export_json  # noqa: E402
 from scenegen.gen.scene import generate  # noqa: E402
@@ -119,6 +120,8 @@ def main() -> None:
     # The whole .glb as the loops would make it: ours with the two numpy parts swapped for the loops.
     (_, t_np, t_loop), (_, c_np, c_loop) = rows[2], rows[3]
     rows.insert(1, (".glb, whole scene, naive loops (derived)", glb, glb - t_np - c_np + t_loop + c_loop))
+    w, h = _SKY_TEXTURE
+    rows.append((f"sky texture, {w}×{h} (part of the .glb)", fastest(lambda: sky_texture(scene.sky), args.repeat), None))
     rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MB, + side-car)", png, None))
     rows.append((f"heightmap EXR ({size['h.exr']:.2f} MB, + side-car)", exr, None))
 

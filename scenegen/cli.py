@@ -124,7 +124,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             else:
                 from .export.gltf import export_gltf
 
-                written += [str(p) for p in export_gltf(scene, out, embed=not args.separate_bin)]
+                written += [str(p) for p in export_gltf(scene, out, embed=not args.separate_bin,
+                                                        instances=args.instances)]
         if heightmap is not None or preview is not None:
             from .export.heightmap import HeightmapError, export_heightmap
 
@@ -523,6 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--inline", action="store_true", help="scene JSON: arrays as plain numbers instead of base64")
     p.add_argument("--separate-bin", action="store_true", help=".gltf: write the buffer beside it as a .bin "
                    "instead of embedding it")
+    p.add_argument("--instances", choices=("gpu", "nodes"), default="gpu",
+                   help="glTF crowd: gpu (EXT_mesh_gpu_instancing, the default) or nodes (a node per figure, "
+                        "for viewers without the extension such as Blender 3.x and Godot)")
     p.add_argument("--heightmap", metavar="PATH", help="also write the terrain heights: .png (16-bit), .r16/.raw "
                    "(16-bit little-endian), .exr (32-bit float) or .npy; a side-car PATH.json says how to read it")
     p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "

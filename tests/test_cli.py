@@ -163,6 +163,11 @@ def test_export_gltf_and_heightmaps(tmp_path: Path) -> None:
     assert r.returncode == 0 and (tmp_path / "t.bin").exists()
     gltf = json.loads((tmp_path / "t.gltf").read_text())
     assert gltf["buffers"][0]["uri"] == "t.bin" and gltf["asset"]["version"] == "2.0"
+    r = run("export", str(seed), "-o", str(tmp_path / "n.gltf"), "--instances", "nodes", "-q")
+    assert r.returncode == 0, r.stderr
+    nodes = json.loads((tmp_path / "n.gltf").read_text())
+    assert "EXT_mesh_gpu_instancing" not in nodes["extensionsUsed"]
+    assert len(nodes["nodes"]) > len(gltf["nodes"])             # a node per figure
 
 
 def test_export_refuses_bad_heightmap_requests_before_generating(tmp_path: Path) -> None:

@@ -180,6 +180,10 @@ def test_validator_passes_every_layout(small_scene: Scene, tmp_path: Path) -> No
             export_gltf(scene, path, embed=embed)
             paths.append(path)
             docs.append(doc)
+        path = tmp_path / f"{name}-nodes.glb"                 # the crowd as a node per figure
+        export_gltf(scene, path, instances="nodes")
+        paths.append(path)
+        docs.append(gltf_document(scene, "nodes")[0])
     for report, doc in zip(validate(paths), docs):
         check_report(report, doc)
 
@@ -234,6 +238,34 @@ def test_audience_instances_read_back(small_scene: Scene, small_glb: Path) -> No
         assert np.allclose(front, want, atol=1e-6)
         assert node.extras["placed"] == group.placed and node.extras["mist"] == group.mist
         assert node.extras["breathing"]["rate"] == group.breathing_rate
+
+
+def test_audience_as_nodes_reads_back(small_scene: Scene, tmp_path: Path) -> None:
+    """For viewers without EXT_mesh_gpu_instancing: every figure its own node, where the instance was."""
+    path = tmp_path / "nodes.glb"
+    export_gltf(small_scene, path, instances="nodes")
+    r = Read(path)
+    assert "EXT_mesh_gpu_instancing" not in (r.g.extensionsUsed or [])
+    export_gltf(small_scene, tmp_path / "gpu.glb")
+    gpu = Read(tmp_path / "gpu.glb")
+    for group in small_scene.audience:
+        node = r.node(group.name)
+        assert node.mesh is None and len(node.children) == len(group.pos_i)
+        kids = [r.g.nodes[k] for k in node.children]
+        assert len({k.mesh for k in kids}) == 1                       # one mesh, shared
+        world = np.asarray(node.translation, dtype=np.float64) + np.array([k.translation for k in kids])
+        tol = 4 * float(np.spacing(np.float32(np.abs(group.pos_i).max())))
+        assert np.abs(world - group.pos_i).max() <= tol
+        # The same transforms as the instances, to the bit.
+        attrs = gpu.node(group.name).extensions["EXT_mesh_gpu_instancing"]["attributes"]
+        for key, field in (("TRANSLATION", "translation"), ("ROTATION", "rotation"), ("SCALE", "scale")):
+            assert np.array_equal(np.array([getattr(k, field) for k in kids], dtype=np.float32),
+                                  gpu.array(attrs[key])), key
+        mat = r.g.materials[r.g.meshes[kids[0].mesh].primitives[0].material]
+        want = np.clip((group.color_i * group.brightness_i[:, None]).astype(np.float64).mean(axis=0), 0, 1)
+        assert np.allclose(mat.pbrMetallicRoughness.baseColorFactor[:3], want, atol=1e-9)
+    with pytest.raises(ValueError, match="instances"):
+        gltf_document(small_scene, "sprites")
 
 
 def test_camera_reads_back(small_scene: Scene, small_glb: Path) -> None:

@@ -34,7 +34,7 @@ from .heightmap import encode_png_rgb8
 from .. import __version__
 from ..seedfile import spec_to_data
 
-__all__ = ["GLTF_EXTENSIONS", "gltf_document", "gltf_bytes", "export_gltf"]
+__all__ = ["GLTF_EXTENSIONS", "INSTANCE_LAYOUTS", "gltf_document", "gltf_bytes", "export_gltf"]
 
 GLTF_EXTENSIONS = ("EXT_mesh_gpu_instancing", "KHR_lights_punctual", "KHR_materials_emissive_strength",
                    "KHR_materials_transmission", "KHR_materials_unlit")
@@ -642,27 +642,40 @@ def _instrument(w: _Writer, inst: Any) -> int:
         "flow": "brightness along the light = ½ + ½·sin(2π·(flow_rate·t − _U·turns))"})
 
 
-def _audience(w: _Writer, groups: tuple[Any, ...]) -> list[int]:
+INSTANCE_LAYOUTS = ("gpu", "nodes")
+
+
+def _mean_color(c: np.ndarray) -> list[float]:
+    """The mean of (n, 3) colours, clipped to 0…1; exact sums, the same on every machine."""
+    c = np.asarray(c, dtype=np.float64)
+    return [min(1.0, max(0.0, math.fsum(c[:, k]) / len(c))) for k in range(3)]
+
+
+def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> list[int]:
+    """One node per group: instanced with EXT_mesh_gpu_instancing ("gpu"), or ("nodes") with a child node per
+    figure sharing the group's mesh, for viewers that lack the extension (each figure then takes the group's
+    mean colour: a material cannot vary per node)."""
     nodes = []
     card = eye = None
     for g in groups:
         n = len(g.pos_i)
         if n == 0:
             continue
-        w.used.add("EXT_mesh_gpu_instancing")
+        glow = g.color_i * g.brightness_i[:, None]
+        tint = (1.0, 1.0, 1.0) if instances == "gpu" else _mean_color(glow)
         if g.figure == "eye":
             if eye is None:
                 p, col, t = _eye_disc()
                 eye = {"POSITION": w.accessor(p, bounds=True), "COLOR_0": w.accessor(col)}, w.indices(t, len(p))
             attrs, idx = eye
-            mat = w.material(_material("eye", (1.0, 1.0, 1.0), unlit=True, double_sided=True, blend=True))
+            mat = w.material(_material("eye", tint, unlit=True, double_sided=True, blend=True))
         else:
             if card is None:
                 p, t = _silhouette_card()
                 card = {"POSITION": w.accessor(p, bounds=True)}, w.indices(t, len(p))
             attrs, idx = card
             alpha = 1.0 - _MIST_ALPHA * float(g.mist)
-            mat = w.material(_material("silhouette", (1.0, 1.0, 1.0), alpha=alpha, unlit=True,
+            mat = w.material(_material("silhouette", tint, alpha=alpha, unlit=True,
                                        double_sided=True, blend=alpha < 1.0))
         mesh = w.mesh(f"{g.figure} ({g.name})", [_prim(dict(attrs), mat, idx)])
         # The node stands at the first figure, the instances are relative to it: a viewer without the
@@ -670,23 +683,34 @@ def _audience(w: _Writer, groups: tuple[Any, ...]) -> list[int]:
         anchor = g.pos_i[0].astype(np.float32)
         rel = (g.pos_i.astype(np.float64) - anchor.astype(np.float64)).astype(np.float32)
         scale = np.stack([g.width_i, g.height_i, g.width_i], axis=1)
-        glow = g.color_i * g.brightness_i[:, None]
-        sway = np.stack([g.sway_amplitude_i, g.sway_frequency_i], axis=1)
-        inst = {"TRANSLATION": w.accessor(rel, None), "ROTATION": w.accessor(_yaw_pitch_quats(g.facing_i, g.pitch_i), None),
-                "SCALE": w.accessor(scale, None), "_COLOR_0": w.accessor(glow, None),
-                "_BRIGHTNESS": w.accessor(g.brightness_i, None), "_PHASE": w.accessor(g.phase_i, None),
-                "_SWAY": w.accessor(sway, None), "_SHIMMER": w.accessor(g.shimmer_i, None)}
+        quats = _yaw_pitch_quats(g.facing_i, g.pitch_i)
         mood = None if g.mood_color is None else {"color": g.mood_color, "period": g.mood_period,
                                                    "strength": g.mood_strength}
-        nodes.append(w.node(g.name, mesh=mesh, translation=_vec(anchor),
-                            extensions={"EXT_mesh_gpu_instancing": {"attributes": inst}}, extras={
+        extras = {
             "index": g.index, "layout": g.layout, "figure": g.figure, "facing": g.facing,
             "requested": g.requested, "placed": g.placed, "spacing": g.spacing, "origin": g.origin,
             "inner": g.inner, "outer": g.outer, "rows": g.rows, "dome_radius": g.dome_radius, "mist": g.mist,
             "shimmer": g.shimmer, "shimmer_rate": g.shimmer_rate,
             "breathing": {"rate": g.breathing_rate, "depth": g.breathing_depth, "unison": g.breathing_unison,
                           "phase": g.breathing_phase},
-            "mood": mood,
+            "mood": mood}
+        if instances == "nodes":
+            kids = [w.node(f"{g.name} {i}", mesh=mesh, translation=t, rotation=q, scale=sc)
+                    for i, (t, q, sc) in enumerate(zip(rel.tolist(), quats.tolist(), scale.tolist()))]
+            nodes.append(w.node(g.name, translation=_vec(anchor), children=kids, extras={
+                **extras, "instances": "one child node per figure: translation relative to this node, rotation "
+                                       "turns the model's front (+z) to the facing yaw and pitch, scale = "
+                                       "(width, height, width), metres; colour: the group's mean"}))
+            continue
+        w.used.add("EXT_mesh_gpu_instancing")
+        sway = np.stack([g.sway_amplitude_i, g.sway_frequency_i], axis=1)
+        inst = {"TRANSLATION": w.accessor(rel, None), "ROTATION": w.accessor(quats, None),
+                "SCALE": w.accessor(scale, None), "_COLOR_0": w.accessor(glow, None),
+                "_BRIGHTNESS": w.accessor(g.brightness_i, None), "_PHASE": w.accessor(g.phase_i, None),
+                "_SWAY": w.accessor(sway, None), "_SHIMMER": w.accessor(g.shimmer_i, None)}
+        nodes.append(w.node(g.name, mesh=mesh, translation=_vec(anchor),
+                            extensions={"EXT_mesh_gpu_instancing": {"attributes": inst}}, extras={
+            **extras,
             "instances": "world position = node translation + TRANSLATION; ROTATION turns the model's front "
                          "(+z) to the facing yaw and pitch; SCALE = (width, height, width), metres; "
                          "_COLOR_0 = colour × brightness (linear); _SWAY = (amplitude rad, frequency Hz)"}))
@@ -836,8 +860,13 @@ def _metadata(scene: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- document
 
-def gltf_document(scene: Any) -> tuple[dict[str, Any], bytes]:
-    """The glTF JSON (without `buffers`) and the binary buffer of a Scene. Pure and deterministic."""
+def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], bytes]:
+    """The glTF JSON (without `buffers`) and the binary buffer of a Scene. Pure and deterministic.
+
+    instances: "gpu" draws each audience group with EXT_mesh_gpu_instancing; "nodes" gives every figure a
+    node of its own, for viewers without the extension (Blender before 4, Godot)."""
+    if instances not in INSTANCE_LAYOUTS:
+        raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
     from ..render.packing import FOG_EXPONENT as _FOG_EXPONENT, fog_distance
 
     w = _Writer()
@@ -853,7 +882,7 @@ def gltf_document(scene: Any) -> tuple[dict[str, Any], bytes]:
                         "spin_rate": sp.spin_rate,
                         "pulse": "glow·(1 − depth·(½ − ½·cos(2π·rate·t + phase)))",
                         "float": "y += float_height·sin(2π·float_rate·t + float_phase)"}}))
-    crowd = _audience(w, scene.audience)
+    crowd = _audience(w, scene.audience, instances)
     if crowd:
         top.append(w.node("audience", children=crowd))
     top.append(_sky(w, scene))
@@ -895,10 +924,11 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None) -> tuple[bytes, bytes | None]:
+def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
+               instances: str = "gpu") -> tuple[bytes, bytes | None]:
     """The file bytes: (glb, None) when binary; else (gltf JSON, None) with the buffer as a data: URI, or
     (gltf JSON, bin) with the buffer referring to `bin_uri`."""
-    doc, blob = gltf_document(scene)
+    doc, blob = gltf_document(scene, instances)
     buffer: dict[str, Any] = {"byteLength": len(blob)}
     if binary:
         doc["buffers"] = [buffer]
@@ -918,10 +948,11 @@ def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None) -> t
     return _json_bytes(doc) + b"\n", blob
 
 
-def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True) -> list[Path]:
+def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True,
+                instances: str = "gpu") -> list[Path]:
     """Write the scene as glTF 2.0: `.glb` (binary) or `.gltf` (JSON; the buffer embedded as a data: URI,
-    or with embed=False in a side-car `<stem>.bin`). `binary` overrides the suffix. Atomic (both files
-    for a side-car). Returns the paths written."""
+    or with embed=False in a side-car `<stem>.bin`). `binary` overrides the suffix; `instances` is the crowd's
+    layout (see gltf_document). Atomic (both files for a side-car). Returns the paths written."""
     target = Path(path)
     suffix = target.suffix.lower()
     if binary is None:
@@ -930,11 +961,11 @@ def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = No
                              "use .glb or .gltf")
         binary = suffix == ".glb"
     if binary or embed:
-        data, _ = gltf_bytes(scene, binary=binary)
+        data, _ = gltf_bytes(scene, binary=binary, instances=instances)
         write_together([(target, data)])
         return [target]
     side = target.with_suffix(".bin")
-    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name)
+    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances)
     assert blob is not None
     write_together([(side, blob), (target, data)])
     return [target, side]
