@@ -740,7 +740,8 @@ def sky_texture(sky: Any) -> bytes:
     a, e = np.meshgrid(az, el)
     dirs = np.stack([np.cos(e) * np.sin(a), np.sin(e), -np.cos(e) * np.cos(a)], axis=-1)
     srgb = linear_to_srgb(np.clip(sky_color(sky, dirs, 0.0), 0.0, 1.0))
-    return encode_png_rgb8(np.floor(srgb * 255.0 + 0.5).astype(np.uint8))
+    # Stored, not deflated: compressed bytes may differ between zlib builds, and the file must not.
+    return encode_png_rgb8(np.floor(srgb * 255.0 + 0.5).astype(np.uint8), compress=False)
 
 
 def _sky(w: _Writer, scene: Any) -> int:

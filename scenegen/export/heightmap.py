@@ -57,10 +57,24 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
+def _stored_zlib(data: bytes) -> bytes:
+    """A zlib stream of stored (uncompressed) deflate blocks: the same bytes from every zlib build, where
+    compressed output may differ between zlib versions and forks (zlib-ng)."""
+    out = [b"\x78\x01"]
+    step = 65535
+    for i in range(0, max(len(data), 1), step):
+        block = data[i:i + step]
+        last = i + step >= len(data)
+        out.append(struct.pack("<BHH", int(last), len(block), len(block) ^ 0xFFFF) + block)
+    out.append(struct.pack(">I", zlib.adler32(data) & 0xFFFFFFFF))
+    return b"".join(out)
+
+
 def _png(raw_rows: np.ndarray, width: int, height: int, bit_depth: int, color_type: int, bpp: int,
-         text: dict[str, str] | None = None) -> bytes:
+         text: dict[str, str] | None = None, compress: bool = True) -> bytes:
     """PNG bytes of rows of big-endian sample bytes (height, width·bpp), every row with filter Up (2):
-    the difference to the row above, which smooth land turns into mostly small numbers for zlib."""
+    the difference to the row above, which smooth land turns into mostly small numbers for zlib.
+    compress=False stores the rows uncompressed: bytes that do not depend on the zlib at hand."""
     up = raw_rows.copy()
     up[1:] -= raw_rows[:-1]                      # uint8 arithmetic wraps modulo 256, as PNG wants
     rows = np.empty((height, 1 + width * bpp), dtype=np.uint8)
@@ -70,7 +84,8 @@ def _png(raw_rows: np.ndarray, width: int, height: int, bit_depth: int, color_ty
     chunks = [_chunk(b"IHDR", header)]
     for key, value in (text or {}).items():
         chunks.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1", "replace")))
-    chunks.append(_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)))
+    data = rows.tobytes()
+    chunks.append(_chunk(b"IDAT", zlib.compress(data, 6) if compress else _stored_zlib(data)))
     chunks.append(_chunk(b"IEND", b""))
     return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
 
@@ -82,10 +97,10 @@ def encode_png16(values: np.ndarray, text: dict[str, str] | None = None) -> byte
     return _png(be, w, h, 16, 0, 2, text)
 
 
-def encode_png_rgb8(image: np.ndarray, text: dict[str, str] | None = None) -> bytes:
-    """An 8-bit RGB PNG of a uint8 image (h, w, 3)."""
+def encode_png_rgb8(image: np.ndarray, text: dict[str, str] | None = None, compress: bool = True) -> bytes:
+    """An 8-bit RGB PNG of a uint8 image (h, w, 3); compress=False: stored, the same bytes everywhere."""
     h, w, _ = image.shape
-    return _png(np.ascontiguousarray(image, dtype=np.uint8).reshape(h, 3 * w), w, h, 8, 2, 3, text)
+    return _png(np.ascontiguousarray(image, dtype=np.uint8).reshape(h, 3 * w), w, h, 8, 2, 3, text, compress)
 
 
 def _attr(name: str, kind: str, value: bytes) -> bytes:
