@@ -96,28 +96,25 @@ def _turn(m: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.stack([sum(m[r, c] * p[..., c] for c in range(m.shape[1])) for r in range(m.shape[0])], axis=-1)
 
 
-def fbm3(p: Any, octaves: int) -> np.ndarray:
-    """fbm3 of common.glsl: value noise in [0, 1] of float32 points (…, 3)."""
+def _fbm(p: Any, octaves: int, noise: Any, step: Any) -> np.ndarray:
     p = np.asarray(p, dtype=_F)
     total, amp, norm = np.zeros(p.shape[:-1], dtype=_F), _F(0.5), _F(0.0)
     for _ in range(octaves):
-        total = total + amp * _vnoise3(p)
+        total = total + amp * noise(p)
         norm = norm + amp
-        p = _turn(_OCTAVE_TURN, p) * _F(2.03)
+        p = step(p)
         amp = amp * _F(0.5)
     return total / norm
+
+
+def fbm3(p: Any, octaves: int) -> np.ndarray:
+    """fbm3 of common.glsl: value noise in [0, 1] of float32 points (…, 3)."""
+    return _fbm(p, octaves, _vnoise3, lambda q: _turn(_OCTAVE_TURN, q) * _F(2.03))
 
 
 def fbm2(p: Any, octaves: int) -> np.ndarray:
     """fbm2 of common.glsl: value noise in [0, 1] of float32 points (…, 2)."""
-    p = np.asarray(p, dtype=_F)
-    total, amp, norm = np.zeros(p.shape[:-1], dtype=_F), _F(0.5), _F(0.0)
-    for _ in range(octaves):
-        total = total + amp * _vnoise2(p)
-        norm = norm + amp
-        p = _turn(_TURN2, p) * _F(2.02) + _F(17.0)
-        amp = amp * _F(0.5)
-    return total / norm
+    return _fbm(p, octaves, _vnoise2, lambda q: _turn(_TURN2, q) * _F(2.02) + _F(17.0))
 
 
 def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
