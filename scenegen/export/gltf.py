@@ -800,7 +800,9 @@ def _sky(w: _Writer, scene: Any) -> int:
     s = sky.streaks
     neb = sky.nebula
     return w.node("sky", mesh=mesh, extras={
-        "dome_radius": radius, "center": origin, "colors": "the bare gradient at t = 0 (no streaks, no nebula)",
+        "dome_radius": radius, "center": origin,
+        "texture": "the whole sky at t = 0 without its stars: equirectangular, u = (azimuth atan2(x, −z) + π) / 2π, "
+                   "v from the zenith (0) to 15° below the horizon (1)",
         "gradient": {"from": pal(g.start), "to": pal(g.to), "cycle": g.cycle, "glow_azimuth": g.glow_azimuth,
                      "blend": "w(t) = ½ − ½·cos(2π·t / cycle)"},
         "streaks": {"color_s": s.color_s, "azimuth_s": s.azimuth_s, "elevation_s": s.elevation_s,
@@ -868,7 +870,7 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
     node of its own, for viewers without the extension (Blender before 4, Godot)."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
-    from ..render.packing import FOG_EXPONENT as _FOG_EXPONENT, fog_distance
+    from ..render.packing import FOG_EXPONENT, fog_distance
 
     w = _Writer()
     top = [_terrain(w, scene.terrain), _stage(w, scene.stage)]
@@ -897,7 +899,7 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
         "colors": "linear RGB", "bounds_min": scene.bounds_min, "bounds_max": scene.bounds_max,
         "height_range": scene.terrain.height_range,
         "ambient": {"color": lights.ambient_color, "intensity": lights.ambient_intensity},
-        "fog": {"distance": fog_distance(scene.terrain), "exponent": _FOG_EXPONENT, "color": _fog_color(scene),
+        "fog": {"distance": fog_distance(scene.terrain), "exponent": FOG_EXPONENT, "color": _fog_color(scene),
                 "formula": "the land at distance d from the eye is mixed with the sky's horizon colour seen "
                            "past it by 1 − exp(−(d / distance)^exponent); color: that horizon colour along "
                            "the opening view at t = 0, for a viewer whose fog has one colour"},
