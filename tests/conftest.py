@@ -36,15 +36,30 @@ def small_scene(small_spec: SeedSpec):
     return generate(small_spec)
 
 
+def _no_skips() -> bool:
+    import os
+
+    return os.environ.get("SCENEGEN_NO_SKIPS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):  # type: ignore[no-untyped-def]
+    """A whole module skipped while collected (a module-level importorskip) fails too under SCENEGEN_NO_SKIPS=1."""
+    outcome = yield
+    report = outcome.get_result()
+    if _no_skips() and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but SCENEGEN_NO_SKIPS=1 forbids skips: {reason}"
+
+
 def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     """With SCENEGEN_NO_SKIPS=1 (CI sets it), a skipped test fails: a missing GL, validator or reading
     library must never pass CI by skipping the tests that need it."""
-    import os
-
     from _pytest.runner import TestReport
 
     report = TestReport.from_item_and_call(item, call)
-    if os.environ.get("SCENEGEN_NO_SKIPS") == "1" and report.skipped:
+    if _no_skips() and report.skipped:
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"skipped, but SCENEGEN_NO_SKIPS=1 forbids skips: {reason}"
