@@ -36,6 +36,20 @@ def small_scene(small_spec: SeedSpec):
     return generate(small_spec)
 
 
+def gl_context_or_skip():  # type: ignore[no-untyped-def]
+    """An OpenGL context (headless EGL); where none can be made, skip, or fail under SCENEGEN_REQUIRE_GL=1."""
+    import os
+
+    from scenegen.render.offscreen import GLUnavailable, ensure_context
+
+    try:
+        return ensure_context()
+    except GLUnavailable as err:
+        if os.environ.get("SCENEGEN_REQUIRE_GL") == "1":
+            pytest.fail(f"SCENEGEN_REQUIRE_GL=1 but no GL context: {err}")
+        pytest.skip(f"no OpenGL context here: {err}")
+
+
 def _no_skips() -> bool:
     import os
 

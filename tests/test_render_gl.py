@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import warnings
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from scenegen.render.camera import View
 from scenegen.seedfile import load_seed
 from scenegen.spec import SeedSpec
 
+from .conftest import gl_context_or_skip
+
 pytestmark = pytest.mark.gl
 
 SEEDS = Path(__file__).resolve().parent.parent / "assets" / "seeds"
@@ -28,13 +29,7 @@ SIZE = (160, 90)
 
 @pytest.fixture(scope="module", autouse=True)
 def gl_context():
-    from scenegen.render.offscreen import GLUnavailable, ensure_context
-    try:
-        return ensure_context()
-    except GLUnavailable as err:
-        if os.environ.get("SCENEGEN_REQUIRE_GL") == "1":
-            pytest.fail(f"SCENEGEN_REQUIRE_GL=1 but no GL context: {err}")
-        pytest.skip(f"no OpenGL context here: {err}")
+    return gl_context_or_skip()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from scenegen.render.reload import SeedWatcher, saved_seed_path, seed_dependenci
 from scenegen.rng import seed_to_int
 from scenegen.seedfile import load_seed, parse_seed
 
-from .conftest import SMALL
+from .conftest import SMALL, gl_context_or_skip
 
 
 def close(a, b, tol=1e-9) -> bool:
@@ -314,13 +314,7 @@ SIZE = (192, 108)
 
 @pytest.fixture(scope="module")
 def gl_context():
-    from scenegen.render.offscreen import GLUnavailable, ensure_context
-    try:
-        return ensure_context()
-    except GLUnavailable as err:
-        if os.environ.get("SCENEGEN_REQUIRE_GL") == "1":
-            pytest.fail(f"SCENEGEN_REQUIRE_GL=1 but no GL context: {err}")
-        pytest.skip(f"no OpenGL context here: {err}")
+    return gl_context_or_skip()
 
 
 @pytest.fixture
