@@ -3,13 +3,14 @@
 #   ./dev.sh run [SEED]   set up, then open the viewer on the default seed (or SEED); with no display it
 #                         says so and renders a PNG instead
 #   ./dev.sh test [ARGS]  set up with the test extras and headless GL, then run the test suite
+#   ./dev.sh lint         set up with the test extras, then run the quality gates: ruff check and mypy
 # It installs what is missing with apt-get (as root, or through sudo): gcc and python3-dev build the
 # `noise` package, python3-venv makes the virtual environment, libgl1 and libegl1 give headless OpenGL.
 set -eu
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-DEFAULT_SEED=assets/seeds/grand-auditorium.yaml
+DEFAULT_SEED=grand-auditorium   # an example shipped in the package (`scenegen examples` lists them)
 
 say() { printf '%s\n' "dev.sh: $*" >&2; }
 
@@ -69,6 +70,12 @@ case "$cmd" in
         [ -d tests/js/node_modules ] || npm ci --prefix tests/js --omit=dev --no-audit --no-fund --loglevel=error
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    lint)
+        system_packages
+        venv ".[dev]"
+        "$VENV/bin/ruff" check .
+        exec "$VENV/bin/mypy"
+        ;;
     *)
-        say "usage: ./dev.sh run [SEED] | ./dev.sh test [PYTEST ARGS]"; exit 2 ;;
+        say "usage: ./dev.sh run [SEED] | ./dev.sh test [PYTEST ARGS] | ./dev.sh lint"; exit 2 ;;
 esac

@@ -26,12 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scenegen.gen.audience import generate_audience  # noqa: E402
-from scenegen.gen.poisson import poisson_disc  # noqa: E402
-from scenegen.gen.stage import footprint_radius, generate_stage  # noqa: E402
-from scenegen.gen.terrain import PadSite, generate_terrain  # noqa: E402
-from scenegen.rng import stream  # noqa: E402
-from scenegen.spec import AudienceGroupSpec, StageSpec, TerrainSpec  # noqa: E402
+from scenegen.gen.audience import generate_audience
+from scenegen.gen.poisson import poisson_disc
+from scenegen.gen.stage import footprint_radius, generate_stage
+from scenegen.gen.terrain import PadSite, generate_terrain
+from scenegen.rng import stream
+from scenegen.spec import AudienceGroupSpec, StageSpec, TerrainSpec
 
 SPACING = 1.0
 
@@ -106,7 +106,7 @@ def main() -> None:
     measured = [10_000, 50_000]
     for n in measured:
         side = math.sqrt(n / 0.68) * SPACING
-        t, got = best(lambda: bridson(side, side, SPACING, seed=1), 1)
+        t, got = best(lambda side=side: bridson(side, side, SPACING, seed=1), 1)
         base[n] = (t / int(got) * n, False)      # per point, scaled to exactly n
     rate = base[measured[-1]][0] / measured[-1]   # seconds per point at the larger size
     for n in counts:
@@ -117,10 +117,11 @@ def main() -> None:
     for n in counts:
         runs = 3 if n <= 100_000 else 2
         spec = AudienceGroupSpec(layout="ring", count=n, spacing=SPACING)
-        t_ours, g = best(lambda: generate_audience(spec, 0, terrain, stage, stream(1, "audience/0")), runs)
+        t_ours, g = best(lambda spec=spec: generate_audience(spec, 0, terrain, stage, stream(1, "audience/0")), runs)
         assert g.placed == n, (g.placed, n)
         side = math.sqrt(n / 0.5115) * SPACING
-        t_samp, pts = best(lambda: poisson_disc(np.random.default_rng(1), (0.0, 0.0, side, side), SPACING), runs)
+        t_samp, pts = best(lambda side=side: poisson_disc(np.random.default_rng(1), (0.0, 0.0, side, side), SPACING),
+                           runs)
         t_base, extrapolated = base[n]
         rows.append((n, t_ours, t_samp, len(pts), t_base, extrapolated))
 

@@ -22,8 +22,9 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -121,7 +122,8 @@ def main() -> None:
     (_, t_np, t_loop), (_, c_np, c_loop) = rows[2], rows[3]
     rows.insert(1, (".glb, whole scene, naive loops (derived)", glb, glb - t_np - c_np + t_loop + c_loop))
     w, h = _SKY_TEXTURE
-    rows.append((f"sky texture, {w}×{h} (part of the .glb)", fastest(lambda: sky_texture(scene.sky), args.repeat), None))
+    rows.append((f"sky texture, {w}×{h} (part of the .glb)", fastest(lambda: sky_texture(scene.sky), args.repeat),
+                 None))
     rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MB, + side-car)", png, None))
     rows.append((f"heightmap EXR ({size['h.exr']:.2f} MB, + side-car)", exr, None))
 

@@ -16,16 +16,16 @@ import platform
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import noise  # noqa: E402  (the C package)
+import noise
 
-from scenegen import noise as sn  # noqa: E402
+from scenegen import noise as sn
 
 OCTAVES, PERSISTENCE, LACUNARITY = 6, 0.5, 2.0
 

@@ -27,8 +27,8 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -217,13 +217,14 @@ def start_to_png() -> tuple[float, str]:
     """Wall seconds for a fresh Python to load, generate, render and write the default scene's PNG."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "default.png"
-        code = ("import sys, time, warnings; t0=time.perf_counter(); sys.path.insert(0, %r)\n"
+        code = (f"import sys, time, warnings; t0=time.perf_counter(); sys.path.insert(0, {str(ROOT)!r})\n"
                 "from scenegen.seedfile import load_seed\nfrom scenegen.gen.scene import generate\n"
                 "from scenegen.render.headless import render_png\n"
                 "warnings.simplefilter('ignore')\n"
-                "spec = load_seed(%r); t1=time.perf_counter(); scene = generate(spec); t2=time.perf_counter()\n"
-                "render_png(scene, %r); t3=time.perf_counter()\n"
-                "print(f'generate {t2-t1:.2f} s, render+png {t3-t2:.2f} s')\n") % (str(ROOT), str(DEFAULT_SEED), str(out))
+                f"spec = load_seed({str(DEFAULT_SEED)!r}); t1=time.perf_counter()\n"
+                "scene = generate(spec); t2=time.perf_counter()\n"
+                f"render_png(scene, {str(out)!r}); t3=time.perf_counter()\n"
+                "print(f'generate {t2-t1:.2f} s, render+png {t3-t2:.2f} s')\n")
         env = dict(os.environ)
         t0 = time.perf_counter()
         res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -276,7 +277,7 @@ def main() -> None:
          "≤ 100 ms" if upload_ok else "> 100 ms"),
     ]
     frames_ok = []
-    for label, seen, aud_ms, n_aud, calls, aud_lit, radius, circle_ms, lit, _ in crowd_rows:
+    for label, seen, aud_ms, n_aud, _calls, aud_lit, radius, circle_ms, lit, _ in crowd_rows:
         per_fig, per_circle = aud_ms / n_aud, circle_ms / 10_000
         frames_ok.append(aud_ms <= circle_ms)
         rows += [

@@ -20,7 +20,8 @@ _EXPORTS = {
     "load_scene": "scenegen.export.json",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["Scene", "SeedError", "SeedSpec", "__version__", "export_json", "generate", "load_scene", "load_seed",
+           "parse_seed"]
 
 if TYPE_CHECKING:
     from .export.json import export_json, load_scene

@@ -8,8 +8,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from . import __version__
 
@@ -83,6 +84,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{path}: ok ({spec.name!r}, seed {spec.seed!r})")
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
+
+SEED_HELP = "seed file (YAML), a dream narrative (.txt), or an example's name (`scenegen examples`)"
 
 SCENE_SUFFIXES = (".json", ".glb", ".gltf")
 HEIGHTMAP_SUFFIXES = (".png", ".r16", ".raw", ".exr", ".npy")
@@ -180,6 +183,23 @@ def cmd_from_text(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    from .examples import DEFAULT, EXAMPLES, example
+    from .fileio import write_output
+
+    if args.name is None:
+        width = max(len(e.name) for e in EXAMPLES)
+        for e in EXAMPLES:
+            mark = "  (the default of `scenegen view`)" if e.name == DEFAULT else ""
+            print(f"{e.name:<{width}}  {e.shows}{mark}")
+        return EXIT_OK
+    found = example(args.name)
+    if found is None:
+        raise CommandError(f"{args.name}: no example of that name (`scenegen examples` lists them)", EXIT_BAD_INPUT)
+    write_output(args.output, found.path.read_bytes())
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .fileio import write_output
     from .schema import dumps_schema, scene_schema, seed_schema
@@ -234,7 +254,7 @@ def _camera(text: str | None, scene: Any) -> Any:
             xyz = ()
         if len(xyz) != 3 or not all(math.isfinite(v) for v in xyz):
             raise CommandError(f"--camera {text!r}: expected x,y,z[:lx,ly,lz[:fov]] (numbers)", EXIT_BAD_INPUT)
-        return xyz  # type: ignore[return-value]
+        return xyz
 
     if not 1 <= len(parts) <= 3:
         raise CommandError(f"--camera {text!r}: expected x,y,z[:lx,ly,lz[:fov]]", EXIT_BAD_INPUT)
@@ -479,7 +499,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("view", help="explore a scene in an OpenGL window (F1 lists the keys); hot-reloads the file",
                        description="Open a window onto the scene; edits to the seed file show within a second. "
                                    "Without a display, renders the opening frame to a PNG instead.")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
+    p.add_argument("file", metavar="SEED", nargs="?", default=None,
+                   help="seed file (YAML), a dream narrative (.txt) or an example's name (default: "
+                        "the grand-auditorium example)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="start at T seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
@@ -498,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    f"and time-lapse: frame k shows time T + k·S/F and the camera turned "
                                    f"{TURN_DEG_PER_S:g}·k/F degrees about the vertical through the point it "
                                    "looks at (a full turn per minute of playback at F frames a second).")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
+    p.add_argument("file", metavar="SEED", help=SEED_HELP)
     p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
@@ -518,7 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("export", help="generate a scene and write it: scene JSON, glTF, heightmaps")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
+    p.add_argument("file", metavar="SEED", help=SEED_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="scene file: .json (scenegen's scene JSON; - for standard output), .glb or .gltf (glTF 2.0)")
     p.add_argument("--inline", action="store_true", help="scene JSON: arrays as plain numbers instead of base64")
@@ -542,6 +564,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     p.set_defaults(run=cmd_from_text)
 
+    p = sub.add_parser("examples", help="list the example seed files and dream texts that ship with scenegen",
+                       description="List the shipped examples (every command takes one by name, e.g. "
+                                   "`scenegen view grand-auditorium`), or with NAME write that example's text, "
+                                   "to start a seed file of your own from it.")
+    p.add_argument("name", nargs="?", metavar="NAME", help="the example to write out")
+    p.add_argument("-o", "--output", default="-", metavar="OUT", help="write to a file instead of standard output")
+    p.set_defaults(run=cmd_examples)
+
     p = sub.add_parser("schema", help="print the JSON Schema of seed files or of scene JSON")
     p.add_argument("which", choices=["seed", "scene"])
     p.add_argument("-o", "--output", default="-", metavar="OUT", help="write to a file instead of standard output")
@@ -555,11 +585,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _find_inputs(args: argparse.Namespace) -> None:
+    """Each input argument as a path: an existing file as it is, else the shipped example of that name."""
+    from .examples import DEFAULT, resolve
+
+    if args.command == "view" and args.file is None:
+        args.file = DEFAULT
+    names = ["file"] if args.command in ("view", "render", "export", "from-text") else []
+    for name in names:
+        arg = getattr(args, name)
+        path = resolve(arg)
+        if not os.path.exists(path) and arg != "-" and os.sep not in arg and "." not in arg:
+            raise CommandError(f"{arg}: no such file, nor an example of that name (`scenegen examples` lists "
+                               "them)", EXIT_BAD_INPUT)
+        setattr(args, name, path)
+    if args.command == "validate":
+        args.files = [resolve(f) for f in args.files]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
+        _find_inputs(args)
         return run(args)
     except CommandError as err:
         print(err if err.located else f"scenegen: {err}", file=sys.stderr)

@@ -28,8 +28,9 @@ import stat
 import sys
 import typing
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple, Union
+from typing import Any, NamedTuple, Union
 
 from . import dream_lexicon as lex
 from .seedfile import SeedError, parse_seed, spec_fields
@@ -1044,7 +1045,7 @@ class _Deriver:
             self.apply(GROUP_RULES, p, nouns=nouns, reach=8)
             self.apply([Rule(g.nouns if g.kind == "eye" else nouns, {"count": Count("audience", None)})], p)
             # palette: colours said of this group; the mood's first colour leads the group that has the mood
-            own = [c for c in roles.get(g.kind if g.kind == "eye" else "silhouettes", [])]
+            own = list(roles.get(g.kind if g.kind == "eye" else "silhouettes", []))
             if k == 0:
                 own += roles.get("audience", [])
             own.sort(key=lambda c: c.a)
@@ -1059,7 +1060,7 @@ class _Deriver:
                 self.put(p + "mood.to", mood[1].hex, self.said(mood[1:2]), 0, mood[1].a)
         # a dome of eyes must be wide enough to hold them all at their spacing (Poisson-disc packing
         # leaves about 2 square spacings per figure)
-        for k, g in enumerate(groups):
+        for k in range(len(groups)):
             p = f"audience[{k}]."
             layout = self.picks.get(p + "layout")
             count = self.picks.get(p + "count")
@@ -1154,7 +1155,7 @@ class _Deriver:
         flaw_sents: set[int] = set()
         before = set(self.picks)
         for rule in FLAW_RULES:
-            for i, j in t.affirmed(rule.cue):
+            for i, _j in t.affirmed(rule.cue):
                 if t.sent[i] in context:
                     flaw_sents.add(t.sent[i])
         self.apply(FLAW_RULES, sentences=context)
@@ -1511,7 +1512,7 @@ def _tree(paths: Iterable[str]) -> dict:
 
 def _emit(cls: type, node: dict, indent: str, notes: dict[str, tuple[Any, str]], lines: list[str]) -> None:
     """Lines for one section, keys in the order the spec declares them; leaves hold their key path."""
-    for f, key, tp in spec_fields(cls):
+    for _f, key, tp in spec_fields(cls):
         if key not in node:
             continue
         v = node[key]
@@ -1560,7 +1561,7 @@ def _write(name: str, seed: str, description: str, deriver: _Deriver, schema: st
     ]
     tree = _tree([*decided, *(p for p in deriver.absent if p not in picks)])
     order: list[str] = []
-    for f, key, tp in spec_fields(SeedSpec):
+    for _f, key, tp in spec_fields(SeedSpec):
         if key in ("scenegen", "name", "description", "seed"):
             continue
         lines.append("")

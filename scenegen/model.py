@@ -38,7 +38,8 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
             return NotImplemented
-        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self))
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]   # every Record is also a dataclass
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields)
 
     __hash__ = None  # type: ignore[assignment]
 

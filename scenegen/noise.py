@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -602,7 +603,7 @@ def _grid_jit(
     jit.grid(out, lo, hi, tab_a, tab_b, jlo, jhi, fy, fv, fv * fy, lat.grad_x, lat.grad_y, block)
 
 
-def _grid_kernel(  # type: ignore[no-untyped-def]
+def _grid_kernel(
     out, lo, hi, tab_a, tab_b, jlo, jhi, fy, fv, fs, grad_x, grad_y, block
 ):
     """The numpy grid path as loops: bands' A, B, C, D per column, then A + y*B + v*C + s*D per octave.
@@ -646,7 +647,7 @@ def _grid_kernel(  # type: ignore[no-untyped-def]
                         out[r, c] = ((t + yr * cf[1, c]) + vr * cf[2, c]) + sr * cf[3, c]
 
 
-def _points_kernel(x, y, freq, weight, wrap, grad_x, grad_y, out):  # type: ignore[no-untyped-def]
+def _points_kernel(x, y, freq, weight, wrap, grad_x, grad_y, out):
     """The numpy point path (_axis, _pair_codes, _blend_x/_blend_y, the sum) as loops, octave by octave."""
     for k in range(freq.size):
         f = freq[k]

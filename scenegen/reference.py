@@ -27,16 +27,18 @@ def _default(v: Any) -> str:
 
 
 def _section(cls: type, path: str, out: list[str]) -> None:
-    rows, subs = [], []
+    rows: list[str] = []
+    subs: list[tuple[type, str]] = []
     for f, key, tp in spec_fields(cls):
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default_factory() if callable(f.default_factory) else f.default
         meta = dict(f.metadata)
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             subs.append((tp, f"{path}.{key}" if path else key))
-            rows.append(f"| `{key}` | section | | see [`{(path + '.' if path else '') + key}`](#{(path + key).replace('.', '').lower()}) |")
+            anchor = (path + key).replace(".", "").lower()
+            rows.append(f"| `{key}` | section | | see [`{(path + '.' if path else '') + key}`](#{anchor}) |")
             continue
         args = typing.get_args(tp)
-        if typing.get_origin(tp) is tuple and args and dataclasses.is_dataclass(args[0]):
+        if typing.get_origin(tp) is tuple and args and isinstance(args[0], type) and dataclasses.is_dataclass(args[0]):
             subs.append((args[0], f"{path}.{key}[]" if path else f"{key}[]"))
             rows.append(f"| `{key}` | list of sections | {_default(default)} | {meta['doc']} See "
                         f"[`{key}[]`](#{key}) |")

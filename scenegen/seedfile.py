@@ -56,7 +56,7 @@ class SeedError(ValueError):
 
 class _Node:
     """A YAML value with where it came from (file, 1-based line and column)."""
-    __slots__ = ("value", "file", "line", "col", "key_line", "key_col")
+    __slots__ = ("col", "file", "key_col", "key_line", "line", "value")
 
     def __init__(self, value: Any, file: str, line: int, col: int):
         self.value, self.file, self.line, self.col = value, file, line, col
@@ -392,7 +392,7 @@ class _Validator:
         if v is _SKIP:
             return _BAD
         origin = typing.get_origin(tp)
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self.section(node, tp, path)
         if origin in (Union, types.UnionType):
             args = typing.get_args(tp)

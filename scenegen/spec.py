@@ -332,7 +332,7 @@ class SpheresSpec:
             out.append(("flawed", "an index is listed twice"))
         if self.tones and len(self.tones) != self.count:
             out.append(("tones", f"{len(self.tones)} tones given for {self.count} spheres"))
-        from .tones import tone_error   # spec stays a declaration; the note grammar lives in tones
+        from .tones import tone_error  # spec stays a declaration; the note grammar lives in tones
 
         for i, tone in enumerate(self.tones):
             err = tone_error(tone)

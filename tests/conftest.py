@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from scenegen.examples import EXAMPLES_DIR
 from scenegen.seedfile import parse_seed
 from scenegen.spec import SeedSpec
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "assets" / "seeds").glob("*.yaml"))
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 
 SMALL = """
 seed: small

@@ -252,7 +252,7 @@ def test_warns_with_both_numbers_when_the_region_is_too_small(spec, land):
 
 
 def test_fixed_region_spreads_and_open_region_fills_from_the_front(land):
-    terrain, stage = land
+    _terrain, stage = land
     few = make(AudienceGroupSpec(layout="ring", inner=30.0, outer=80.0, count=300), land)
     r = np.hypot(few.pos_i[:, 0], few.pos_i[:, 2])
     assert r.min() < 36.0 and r.max() > 74.0                # spread over the whole annulus

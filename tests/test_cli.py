@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scenegen.examples import EXAMPLES_DIR
 from scenegen.seedfile import parse_seed
 from scenegen.spec import SeedSpec
 
@@ -119,7 +120,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert out.exists()
 
 
-DREAM = Path(__file__).resolve().parent / "data" / "dreams"
+DREAM = EXAMPLES_DIR
 
 
 def test_from_text_writes_a_seed_file_that_quotes_the_text(tmp_path: Path) -> None:
@@ -180,3 +181,21 @@ def test_export_refuses_bad_heightmap_requests_before_generating(tmp_path: Path)
         r = run("export", str(seed), *args)
         assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+def test_examples_are_listed_and_taken_by_name(tmp_path: Path) -> None:
+    r = run("examples")
+    assert r.returncode == 0, r.stderr
+    listed = [line.split()[0] for line in r.stdout.splitlines()]
+    assert listed == ["grand-auditorium", "liquid-silver-stage", "minimal", "grand-auditorium.txt",
+                      "liquid-silver-stage.txt"]
+    assert run("examples", "minimal").stdout == (EXAMPLES_DIR / "minimal.yaml").read_text()
+    assert run("validate", "minimal", "liquid-silver-stage.txt").returncode == 0
+    r = run("export", "minimal", "-o", str(tmp_path / "by-name.json"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert run("export", str(EXAMPLES_DIR / "minimal.yaml"), "-o", str(tmp_path / "by-path.json"), "-q").returncode == 0
+    assert (tmp_path / "by-name.json").read_bytes() == (tmp_path / "by-path.json").read_bytes()
+    for args in (["export", "nosuch", "-o", str(tmp_path / "x.json")], ["examples", "nosuch"]):
+        r = run(*args)
+        assert r.returncode == 2 and "`scenegen examples` lists them" in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1

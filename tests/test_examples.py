@@ -8,14 +8,13 @@ import numpy as np
 import pytest
 
 from scenegen.color import hex_to_linear
+from scenegen.examples import DEFAULT, EXAMPLES, EXAMPLES_DIR, example, resolve
 from scenegen.export.json import dumps_scene
 from scenegen.gen.scene import Scene, generate
 from scenegen.seedfile import load_seed
 from scenegen.tones import note_to_hz
 
-from .conftest import ROOT
-
-SEEDS = ROOT / "assets" / "seeds"
+SEEDS = EXAMPLES_DIR
 
 # Golden hashes of the exported scene JSON. They change only on purpose (a new generator version, a
 # deliberate change of an algorithm or of an example); a change that was not meant to move the output
@@ -109,3 +108,22 @@ def test_grand_auditorium_dream() -> None:
     assert s.lights.spot_intensity_s[0] >= 5 and np.degrees(s.lights.spot_cone_s[0]) <= 10
     target = s.lights.spot_target_s[0]
     assert np.allclose(target[[0, 2]], s.stage.mark, atol=1e-4)
+
+
+def test_every_shipped_file_is_a_listed_example_that_loads() -> None:
+    from scenegen.inputs import load_input
+
+    shipped = {p.name for p in EXAMPLES_DIR.iterdir() if p.suffix in (".yaml", ".txt")}
+    assert shipped == {e.file for e in EXAMPLES} and len({e.name for e in EXAMPLES}) == len(EXAMPLES)
+    assert example(DEFAULT) is not None
+    for e in EXAMPLES:
+        assert example(e.name) == e and e.shows
+        assert load_input(e.path).name            # seed files and dream texts alike
+    assert example("minimal.yaml") == example("minimal") and example("nosuch") is None
+
+
+def test_an_existing_file_wins_over_an_example_of_that_name(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve("minimal") == str(EXAMPLES_DIR / "minimal.yaml")
+    (tmp_path / "minimal").write_text("seed: 1\n")
+    assert resolve("minimal") == "minimal" and resolve("-") == "-" and resolve("nosuch") == "nosuch"

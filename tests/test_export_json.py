@@ -122,7 +122,7 @@ def test_write_is_atomic(tmp_path: Path, small_scene: Scene, monkeypatch: pytest
 
 
 def test_refuses_what_is_not_a_scene(tmp_path: Path, small_scene: Scene) -> None:
-    with pytest.raises(SceneFormatError, match="not a scenegen.scene/1"):
+    with pytest.raises(SceneFormatError, match=r"not a scenegen\.scene/1"):
         scene_from_data({"format": "other"})
     data = json.loads(dumps_scene(small_scene))
     data["terrain"]["height_zx"]["data"] = data["terrain"]["height_zx"]["data"][:-8]

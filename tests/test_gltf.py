@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -24,7 +24,6 @@ from scenegen.gen.scene import Scene, generate
 from scenegen.seedfile import load_seed, parse_seed, spec_to_data
 
 from .conftest import EXAMPLES, ROOT
-
 
 JS = ROOT / "tests" / "js"
 # The .glb of the conftest SMALL scene. It changes only on purpose (the exporter or the generators
@@ -105,8 +104,8 @@ def small_crowds(scene_spec: Any, most: int) -> Any:
 class Read:
     """A glTF file read back by pygltflib; accessor data decoded from the buffer pygltflib hands out."""
 
-    _DTYPES = {5126: "<f4", 5125: "<u4", 5123: "<u2", 5121: "u1"}
-    _WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
+    _DTYPES: ClassVar[dict[int, str]] = {5126: "<f4", 5125: "<u4", 5123: "<u2", 5121: "u1"}
+    _WIDTH: ClassVar[dict[str, int]] = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
 
     def __init__(self, path: Path) -> None:
         # Only the read-back tests need it: the validator runs without it.
@@ -472,7 +471,7 @@ def test_look_rotation_points_minus_z() -> None:
 # ----------------------------------------------------------------------------------------- writing
 
 def test_suffix_decides_the_form(small_scene: Scene, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="glb or .gltf"):
+    with pytest.raises(ValueError, match=r"glb or \.gltf"):
         export_gltf(small_scene, tmp_path / "scene.obj")
     export_gltf(small_scene, tmp_path / "scene.bin3d", binary=True)
     assert (tmp_path / "scene.bin3d").read_bytes()[:4] == b"glTF"

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scenegen.examples import EXAMPLES_DIR
 from scenegen.gen.scene import Scene, generate
 from scenegen.render import packing
 from scenegen.render.camera import View
@@ -23,7 +24,7 @@ from .conftest import gl_context_or_skip
 
 pytestmark = pytest.mark.gl
 
-SEEDS = Path(__file__).resolve().parent.parent / "assets" / "seeds"
+SEEDS = EXAMPLES_DIR
 SIZE = (160, 90)
 
 
@@ -43,7 +44,8 @@ def gl_errors_clear(gl_context):
 def small_spec(name: str, count: int = 1500, **sky_changes) -> SeedSpec:
     """An example seed file with fewer of everything, so a frame renders in well under a second."""
     spec = load_seed(SEEDS / name)
-    sky = dataclasses.replace(spec.sky, stars=dataclasses.replace(spec.sky.stars, count=min(spec.sky.stars.count, 2000)))
+    stars = dataclasses.replace(spec.sky.stars, count=min(spec.sky.stars.count, 2000))
+    sky = dataclasses.replace(spec.sky, stars=stars)
     for field, changes in sky_changes.items():
         sky = dataclasses.replace(sky, **{field: dataclasses.replace(getattr(sky, field), **changes)})
     return dataclasses.replace(
@@ -210,9 +212,10 @@ def test_skipping_clusters_changes_no_pixel(silver: Scene, auditorium: Scene, wh
     first = g.pos_i[0].astype(np.float64)
     view = {"scene camera": View.from_camera(scene.camera),
             "overview": View(eye=(mid[0], mid[1] + 300.0, mid[2] + 300.0), target=tuple(mid), fov=50.0, far=3000.0),
-            "inside the crowd": View(eye=(mid[0], mid[1] + 1.7, mid[2]), target=(mid[0] + 30.0, mid[1] + 1.0, mid[2] - 20.0),
-                                     fov=70.0, near=0.05),
-            "close up": View(eye=tuple(first + (0.0, 1.0, 1.2)), target=tuple(first + (0.0, 1.0, 0.0)), fov=60.0, near=0.05),
+            "inside the crowd": View(eye=(mid[0], mid[1] + 1.7, mid[2]),
+                                     target=(mid[0] + 30.0, mid[1] + 1.0, mid[2] - 20.0), fov=70.0, near=0.05),
+            "close up": View(eye=tuple(first + (0.0, 1.0, 1.2)), target=tuple(first + (0.0, 1.0, 0.0)), fov=60.0,
+                             near=0.05),
             "eyes": View(eye=(0.0, 2.0, 0.0), target=tuple(mid), fov=60.0, near=0.1, far=2000.0)}[where]
     images, submitted, figures = [], [], 0
     for cull in (True, False):
@@ -222,7 +225,8 @@ def test_skipping_clusters_changes_no_pixel(silver: Scene, auditorium: Scene, wh
         try:
             images.append(render_image(scene, size=(320, 180), time=1.5, camera=view, renderer=r))
             frame = r.frame(1.5, view, (320, 180))
-            submitted.append(sum(sum(cnt[:n]) for grp in layer.groups for _, cnt, n in layer._ranges(grp, frame).values()))
+            submitted.append(sum(sum(cnt[:n]) for grp in layer.groups
+                                 for _, cnt, n in layer._ranges(grp, frame).values()))
             figures = layer.figure_count
         finally:
             r.delete()

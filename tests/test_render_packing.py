@@ -245,7 +245,7 @@ def test_polygon_stage_walls_are_flat(small_spec) -> None:
     from scenegen.rng import stream
     spec = dataclasses.replace(small_spec.stage, shape="polygon", sides=6)
     s = generate_stage(spec, 0.0, stream("x", "stage"))
-    v, idx = packing.pack_stage(s)
+    v, _idx = packing.pack_stage(s)
     wall = v[v["a_part"] == packing.STAGE_WALL]
     assert len(wall) == 4 * 6
     assert np.allclose(wall["a_normal"][:, 1], 0.0)

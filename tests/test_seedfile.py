@@ -251,7 +251,8 @@ KEYS = ["seed", "name", "terrain", "stage", "audience", "props", "sky", "lights"
         "noise", "octaves", "count", "layout", "palette", "spheres", "flawed", "tones", "from", "to", "extends",
         "height", "colors", "rim", "ripple", "origins", "stars", "gradient", "spotlights", "target", "elevation"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**7), st.floats(allow_nan=True),
-                    st.sampled_from(["fbm", "rows", "#ff00aa", "C5", "stage", "twilight", "disc", ""]), st.text(max_size=8))
+                    st.sampled_from(["fbm", "rows", "#ff00aa", "C5", "stage", "twilight", "disc", ""]),
+                    st.text(max_size=8))
 documents = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
                                                           st.dictionaries(st.sampled_from(KEYS), kids, max_size=5)),
                          max_leaves=25)

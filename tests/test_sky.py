@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from scenegen.color import hex_to_linear
 from scenegen.gen.sky import Sky, generate_sky, sky_direction
 from scenegen.rng import stream
-from scenegen.spec import (SKY_PALETTES, GradientSpec, NebulaSpec, ScreensSpec, SkySpec, StarsSpec,
-                           StreaksSpec)
+from scenegen.spec import SKY_PALETTES, GradientSpec, NebulaSpec, ScreensSpec, SkySpec, StarsSpec, StreaksSpec
 
 
 def sky(seed: int = 1, origin: tuple[float, float, float] = (0.0, 0.0, 0.0), **parts) -> Sky:

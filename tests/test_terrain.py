@@ -188,7 +188,6 @@ def test_colours_follow_the_ramp():
     lo, hi = stops.min(axis=0), stops.max(axis=0)
     assert (col >= lo * 0.8 - 1e-6).all() and (col <= hi + 1e-6).all()
     # Flat ground (the pad) shows the ramp's colour at its height, undarkened.
-    x, z = world_zx(t)
     flat = t.normal_zx[..., 1] == 1.0
     assert flat.sum() > 10
     u = (t.pad_level - t.height_range[0]) / (t.height_range[1] - t.height_range[0])

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scenegen.examples import EXAMPLES_DIR
 from scenegen.gen.scene import Scene, generate
 from scenegen.render import controls as ctl
 from scenegen.render.camera import View
@@ -113,7 +114,8 @@ def test_fly_moves_along_the_view(c: Controls) -> None:
     assert close(np.asarray(c.view.eye) - eye, [0.0, c.fly_speed, 0.0], 1e-9)
     speed = c.fly_speed
     c.zoom(1)                                      # the wheel sets the flying speed
-    assert math.isclose(c.fly_speed, speed * 1.25) and close(np.asarray(c.view.eye) - eye, [0, c.fly_speed / 1.25, 0], 1e-9)
+    assert math.isclose(c.fly_speed, speed * 1.25)
+    assert close(np.asarray(c.view.eye) - eye, [0, c.fly_speed / 1.25, 0], 1e-9)
 
 
 def test_fly_look_turns_about_the_eye(c: Controls) -> None:
@@ -242,7 +244,7 @@ def test_saved_seed_file_regenerates_the_same_scene(tmp_path: Path) -> None:
     assert again == spec
     assert "extends" not in path.read_text()       # self-contained
     for name in ("grand-auditorium", "liquid-silver-stage", "minimal"):
-        full = load_seed(Path(__file__).resolve().parent.parent / "assets" / "seeds" / f"{name}.yaml")
+        full = load_seed(EXAMPLES_DIR / f"{name}.yaml")
         assert parse_seed(seed_file_text(full)) == full
 
 

@@ -1,4 +1,4 @@
-"""glTF 2.0 export: the Scene as a .glb or .gltf for engines and viewers, buffers built with numpy, same bytes every run.
+"""glTF 2.0 export: the Scene as a .glb or .gltf for engines and viewers, built with numpy, same bytes every run.
 
 What goes where (units metres, +y up, −z forward, right-handed: glTF's own frame, so nothing is converted):
 
@@ -23,16 +23,17 @@ import json
 import math
 import os
 import struct
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote
 
 import numpy as np
 
-from ..fileio import write_together
-from .heightmap import encode_png_rgb8
 from .. import __version__
+from ..fileio import write_together
 from ..seedfile import spec_to_data
+from .heightmap import encode_png_rgb8
 
 __all__ = ["GLTF_EXTENSIONS", "INSTANCE_LAYOUTS", "gltf_document", "gltf_bytes", "export_gltf"]
 
@@ -397,7 +398,8 @@ def _eye_disc() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         inner = radius
     p = np.concatenate(pos).astype(np.float32)
     t = np.concatenate(tris)
-    return p, np.concatenate(col).astype(np.float32), _orient(p, t, np.tile(np.array([0.0, 0.0, 1.0], dtype=np.float32), (len(p), 1)))
+    facing = np.tile(np.array([0.0, 0.0, 1.0], dtype=np.float32), (len(p), 1))
+    return p, np.concatenate(col).astype(np.float32), _orient(p, t, facing)
 
 
 def terrain_arrays(terrain: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -732,7 +734,7 @@ def sky_texture(sky: Any) -> bytes:
     """The whole sky at t = 0 (gradient, nebula, watercolour streaks), as our renderer draws it, in an
     equirectangular 8-bit sRGB PNG laid out as _dome_uv reads it. Colours above 1 are clipped."""
     from ..color import linear_to_srgb
-    from ..render.skycolor import sky_color     # the numpy twin of the renderer's sky shader
+    from ..render.skycolor import sky_color  # the numpy twin of the renderer's sky shader
 
     width, height = _SKY_TEXTURE
     az = -math.pi + 2.0 * math.pi * (np.arange(width) + 0.5) / width

@@ -139,7 +139,7 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
             return spec_from_data(data, source=f"{where}")
         except SeedError as err:
             raise SceneFormatError(str(err)) from None
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
             raise SceneFormatError(f"{where}: expected an object")
         hints = typing.get_type_hints(tp)

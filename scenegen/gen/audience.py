@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -245,7 +245,7 @@ def _place_scatter(spec: AudienceGroupSpec, terrain: Terrain, rng: np.random.Gen
 
 def _place_dome(spec: AudienceGroupSpec, stage: Stage, origin: tuple[float, float, float],
                 rng: np.random.Generator, r: float) -> np.ndarray:
-    ox, oy, oz = origin
+    ox, _oy, oz = origin
     radius = spec.dome_radius
     margin = spec.spacing / 2.0 + 1e-6 * max(radius, 1.0)
     near = (stage.radius + 2.0 * (stage.rim_width + margin)) / radius    # see _ground_mask

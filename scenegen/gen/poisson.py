@@ -34,7 +34,7 @@ byte-identical on any machine. Work and memory are bounded by the grid size, whi
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -247,7 +247,7 @@ def _greedy_sparse(offsets: list[int], idx: np.ndarray, pred: np.ndarray, und: n
 
 
 def _sample(rng: np.random.Generator, h: int, w: int, reach: float, batches: int,
-            metric: "_Metric") -> np.ndarray:
+            metric: _Metric) -> np.ndarray:
     """The accepted points, in row-major cell order, as the metric reports them."""
     stencil = _stencil(reach)
     pad = max([max(abs(di), abs(dj)) for di, dj in stencil] + [1])
@@ -289,11 +289,12 @@ class _Metric:
 
     def setup(self, grid: _Grid) -> None:
         self.grid = grid
-        self.cand = [np.full(grid.size, self.empty_value, dtype=self.dtype) for _ in range(self.dims)]
+        self.cand: list[np.ndarray] = [np.full(grid.size, self.empty_value, dtype=self.dtype)
+                                       for _ in range(self.dims)]
         self.acc: list[np.ndarray] | None = None     # accepted points of earlier batches
         self.taken = np.zeros(grid.size, dtype=bool)  # cells holding an accepted point
         self.last = self.taken
-        self.buf = [np.empty(grid.block_len, dtype=self.dtype) for _ in range(2)]
+        self.buf: list[np.ndarray] = [np.empty(grid.block_len, dtype=self.dtype) for _ in range(2)]
         self.out = np.empty(grid.block_len, dtype=bool)
 
     dims: int

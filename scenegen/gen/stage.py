@@ -64,7 +64,8 @@ class Stage(Record):
         for a, b in zip(pts, np.roll(pts, -1, axis=0)):
             edge = b - a
             normal = np.array([edge[1], -edge[0]]) / math.hypot(*edge)
-            if normal[0] * a[0] + normal[1] * a[1] < 0:   # point it away from the centre, whichever way the outline winds
+            # point it away from the centre, whichever way the outline winds
+            if normal[0] * a[0] + normal[1] * a[1] < 0:
                 normal = -normal
             inside &= (x - a[0]) * normal[0] + (z - a[1]) * normal[1] <= grow
         return inside

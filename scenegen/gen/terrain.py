@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -80,8 +80,8 @@ class Terrain(Record):
         x, z = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(z, dtype=np.float64))
         n = self.resolution
         h = self.height_zx
-        c, c0, c1, fx = _cell(x, self.size[0], n)
-        r, r0, r1, fz = _cell(z, self.size[1], n)
+        _c, c0, c1, fx = _cell(x, self.size[0], n)
+        _r, r0, r1, fz = _cell(z, self.size[1], n)
         h00 = h[r0, c0].astype(np.float64)
         h01 = h[r0, c1].astype(np.float64)
         h10 = h[r1, c0].astype(np.float64)

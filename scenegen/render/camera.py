@@ -8,7 +8,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["View", "look_at", "perspective", "gl_matrix"]
+__all__ = ["View", "look_at", "perspective", "gl_matrix", "vec3"]
+
+
+def vec3(values: Any) -> tuple[float, float, float]:
+    """Three floats from any sequence or array of three numbers (a View's eye, target and up)."""
+    x, y, z = (float(v) for v in values)
+    return x, y, z
 
 _MIN_PITCH = math.radians(-89.0)
 _MAX_PITCH = math.radians(89.0)
@@ -69,14 +75,14 @@ class View:
     far: float = 2000.0
 
     @classmethod
-    def from_camera(cls, camera: Any) -> "View":
+    def from_camera(cls, camera: Any) -> View:
         """The view of a scene's Camera record (position, look_at, up, fov, near, far)."""
-        return cls(eye=tuple(map(float, camera.position)), target=tuple(map(float, camera.look_at)),
-                   up=tuple(map(float, camera.up)), fov=float(camera.fov), near=float(camera.near),
+        return cls(eye=vec3(camera.position), target=vec3(camera.look_at),
+                   up=vec3(camera.up), fov=float(camera.fov), near=float(camera.near),
                    far=float(camera.far))
 
     @classmethod
-    def of(cls, camera: Any) -> "View":
+    def of(cls, camera: Any) -> View:
         """A View from a View, a scene Camera record, or anything with eye/target or position/look_at."""
         if isinstance(camera, View):
             return camera
@@ -123,26 +129,26 @@ class View:
         pitch = math.asin(max(-1.0, min(1.0, d[1] / r))) if r > 0 else 0.0
         return r, yaw, pitch
 
-    def orbit(self, d_yaw: float, d_pitch: float) -> "View":
+    def orbit(self, d_yaw: float, d_pitch: float) -> View:
         """Turn the eye about the target: yaw about +y, pitch towards the pole (radians), never over it."""
         r, yaw, pitch = self._spherical()
         yaw += d_yaw
         pitch = min(_MAX_PITCH, max(_MIN_PITCH, pitch + d_pitch))
         t = np.asarray(self.target, dtype=np.float64)
         eye = t + r * np.array([math.cos(pitch) * math.sin(yaw), math.sin(pitch), math.cos(pitch) * math.cos(yaw)])
-        return replace(self, eye=tuple(float(x) for x in eye), up=(0.0, 1.0, 0.0))
+        return replace(self, eye=vec3(eye), up=(0.0, 1.0, 0.0))
 
-    def dolly(self, factor: float, min_distance: float = 0.5) -> "View":
+    def dolly(self, factor: float, min_distance: float = 0.5) -> View:
         """Move the eye towards (factor < 1) or away from (factor > 1) the target."""
         t = np.asarray(self.target, dtype=np.float64)
         d = np.asarray(self.eye, dtype=np.float64) - t
         r = math.sqrt(float(d @ d))
         scale = max(min_distance, r * factor) / r if r > 0 else 1.0
-        return replace(self, eye=tuple(float(x) for x in t + d * scale))
+        return replace(self, eye=vec3(t + d * scale))
 
-    def pan(self, right: float, up: float) -> "View":
+    def pan(self, right: float, up: float) -> View:
         """Slide eye and target together along the view's right and up directions, metres."""
         m = self.view_matrix()
         shift = right * m[0, :3] + up * m[1, :3]
-        return replace(self, eye=tuple(float(x) for x in np.asarray(self.eye) + shift),
-                       target=tuple(float(x) for x in np.asarray(self.target) + shift))
+        return replace(self, eye=vec3(np.asarray(self.eye) + shift),
+                       target=vec3(np.asarray(self.target) + shift))

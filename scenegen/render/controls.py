@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
 from ..rng import seed_to_int
-from .camera import View
+from .camera import View, vec3
 
 __all__ = ["Binding", "BINDINGS", "MOUSE", "LAYER_KEYS", "action_for", "help_rows", "Controls", "reroll",
            "sphere_centers_at", "pixel_ray", "ray_spheres", "pick_sphere"]
@@ -253,7 +254,7 @@ class Controls:
         pitch = math.asin(max(-1.0, min(1.0, d[1] / r))) + dy * LOOK_RAD_PER_PX
         pitch = max(math.radians(-89.0), min(math.radians(89.0), pitch))
         fwd = np.array([math.cos(pitch) * math.sin(yaw), math.sin(pitch), math.cos(pitch) * math.cos(yaw)])
-        self.view = replace(v, target=tuple(float(x) for x in eye + r * fwd), up=(0.0, 1.0, 0.0))
+        self.view = replace(v, target=vec3(eye + r * fwd), up=(0.0, 1.0, 0.0))
 
     def toggle_fly(self) -> None:
         self.fly = not self.fly
@@ -276,8 +277,8 @@ class Controls:
         right = right / n if n > 1e-9 else np.array([1.0, 0.0, 0.0])
         step = (move[0] * right + move[1] * np.array([0.0, 1.0, 0.0]) + move[2] * fwd)
         step *= self.fly_speed * (FLY_FAST if fast else 1.0) * dt
-        self.view = replace(v, eye=tuple(float(x) for x in np.asarray(v.eye) + step),
-                            target=tuple(float(x) for x in np.asarray(v.target) + step))
+        self.view = replace(v, eye=vec3(np.asarray(v.eye) + step),
+                            target=vec3(np.asarray(v.target) + step))
         return True
 
     def reset(self) -> None:
@@ -292,8 +293,8 @@ class Controls:
         back = -self.view.forward
         half = math.radians(self.view.fov) / 2.0
         dist = min(self.max_distance, max(MIN_DISTANCE, 1.3 * float(radius) / math.sin(half)))
-        self.view = replace(self.view, eye=tuple(float(x) for x in c + back * dist),
-                            target=tuple(float(x) for x in c), up=(0.0, 1.0, 0.0))
+        self.view = replace(self.view, eye=vec3(c + back * dist),
+                            target=vec3(c), up=(0.0, 1.0, 0.0))
         self.fly = False
 
     # ------------------------------------------------------------------------------------- the clock

@@ -61,7 +61,7 @@ def ensure_context() -> Any:
         return gl.current_context
     try:
         import pyglet.window
-        config = gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=False,
+        config = gl.Config(major_version=3,  # type: ignore[abstract]   # the platform's class at run time minor_version=3, forward_compatible=True, double_buffer=False,
                            red_size=8, green_size=8, blue_size=8, alpha_size=8, depth_size=24)
         _window = pyglet.window.Window(width=16, height=16, visible=False, config=config)
     except Exception as err:
@@ -142,14 +142,14 @@ class Framebuffer:
         return out[::-1].copy()
 
     def delete(self) -> None:
-        """Free the GL objects; safe to call twice."""
+        """Free the GL objects; safe to call twice (a freed name is 0, GL's "no object")."""
         from pyglet import gl
-        if self.fbo is not None:
+        if self.fbo.value:
             gl.glDeleteFramebuffers(1, ctypes.byref(self.fbo))
-            self.fbo = None
+            self.fbo = gl.GLuint(0)
         if self.depth is not None:
             gl.glDeleteRenderbuffers(1, ctypes.byref(self.depth))
             self.depth = None
-        if self.texture is not None:
+        if self.texture.value:
             gl.glDeleteTextures(1, ctypes.byref(self.texture))
-            self.texture = None
+            self.texture = gl.GLuint(0)

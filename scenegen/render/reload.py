@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from ..rng import seed_to_int
 from ..dream import DreamError
 from ..inputs import load_input
+from ..rng import seed_to_int
 from ..seedfile import PRESET_DIR, SeedError, spec_to_data
 
 __all__ = ["seed_dependencies", "SeedWatcher", "Loaded", "load_scene", "Regenerator", "first_line",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["SHADER_DIR", "stage_source", "load_program"]
 
@@ -15,7 +16,7 @@ _INCLUDE = re.compile(r'^\s*#include\s+"([\w.\-]+)"\s*$')
 _STAGES = ("VERTEX_SHADER", "FRAGMENT_SHADER")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> str:
     return (SHADER_DIR / name).read_text(encoding="utf-8")
 

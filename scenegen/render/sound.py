@@ -8,7 +8,8 @@ quietly: sound is a delight here, never a reason to stop.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

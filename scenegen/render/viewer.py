@@ -26,8 +26,7 @@ from ..fileio import write_output  # noqa: E402
 from .camera import View  # noqa: E402
 from .controls import Controls, action_for, pick_sphere, reroll, sphere_centers_at  # noqa: E402
 from .hud import Hud, HudState  # noqa: E402
-from .reload import (POLL_S, Loaded, Regenerator, SeedWatcher, first_line, load_scene,  # noqa: E402
-                     saved_seed_path, seed_file_text)
+from .reload import POLL_S, Loaded, Regenerator, SeedWatcher, first_line, load_scene, saved_seed_path, seed_file_text  # noqa: E402
 from .sound import SoundPlayer  # noqa: E402
 
 __all__ = ["Viewer", "open_window_config", "run"]
@@ -44,7 +43,8 @@ def open_window_config() -> list[Any]:
     is RGB565), double-buffered, then single-buffered."""
     base = dict(major_version=3, minor_version=3, forward_compatible=True, red_size=8, green_size=8,
                 blue_size=8, alpha_size=8, depth_size=24)
-    return [gl.Config(double_buffer=True, **base), gl.Config(double_buffer=False, **base)]
+    # gl.Config is the platform's concrete class at run time; pyglet's annotations name the abstract base.
+    return [gl.Config(double_buffer=True, **base), gl.Config(double_buffer=False, **base)]  # type: ignore[abstract]
 
 
 def _extent(scene: Any) -> float:
@@ -321,7 +321,8 @@ class Viewer(pyglet.window.Window):
         k = int(sph.flaw_i[i])
         if k >= 0:
             f = sph.flaws[k]
-            text += f" (flawed: {f.detune_cents:+g} cents off {float(sph.tone_hz_i[i]):.1f} Hz, buzzing at {f.buzz_hz:.0f} Hz)"
+            text += (f" (flawed: {f.detune_cents:+g} cents off {float(sph.tone_hz_i[i]):.1f} Hz, "
+                     f"buzzing at {f.buzz_hz:.0f} Hz)")
         return text
 
     def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
@@ -473,8 +474,14 @@ class Viewer(pyglet.window.Window):
         return out
 
     def save_seed(self) -> Path | None:
-        """The resolved seed file (every field, this seed) beside the original, as NAME.seed-XXXXXXXX.yaml."""
+        """The resolved seed file (every field, this seed) beside the original, as NAME.seed-XXXXXXXX.yaml
+        (a shipped example's in the output folder: the installed package is no place for the user's files)."""
+        from ..examples import EXAMPLES_DIR
+
         out = saved_seed_path(self.seed_path, self.scene.spec)
+        if out.resolve().parent == EXAMPLES_DIR.resolve():
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            out = self.out_dir / out.name
         text = seed_file_text(self.scene.spec, origin=self.seed_path)
         try:
             write_output(out, text.encode("utf-8"))

@@ -31,7 +31,7 @@ def _numeric(tp: Any, meta: dict) -> dict[str, Any]:
 
 def _spec_type(tp: Any, meta: dict) -> dict[str, Any]:
     origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _spec_object(tp)
     if tp is bool:
         return {"type": "boolean"}
@@ -68,7 +68,7 @@ def _spec_object(cls: type) -> dict[str, Any]:
         doc = meta.get("doc")
         if meta.get("limit"):
             doc = f"{doc} Limit: {meta['hi']}."
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default_factory() if callable(f.default_factory) else f.default
         props[key] = {"description": doc, **sub, "default": spec_to_data(default)}
     return {"type": "object", "description": (cls.__doc__ or "").strip(), "properties": props,
             "additionalProperties": False}
@@ -104,7 +104,7 @@ def _record_type(tp: Any, meta: dict) -> dict[str, Any]:
                                        {"type": "array", "items": {"type": "number"}}]}}}
     if tp is SeedSpec:
         return {"$ref": "#/$defs/seed", "description": meta.get("doc", "")}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _record_object(tp, meta.get("doc"))
     if tp is bool:
         return {"type": "boolean"}

@@ -23,7 +23,8 @@ glb, out = args[0], args[1]
 samples = int(args[2]) if len(args) > 2 else 32
 bpy.ops.wm.read_factory_settings(use_empty=True)
 props = bpy.ops.import_scene.gltf.get_rna_type().properties.keys()
-mode = "export_import_convert_lighting_mode" if "export_import_convert_lighting_mode" in props else "convert_lighting_mode"
+mode = "export_import_convert_lighting_mode"
+mode = mode if mode in props else "convert_lighting_mode"
 bpy.ops.import_scene.gltf(filepath=glb, **{mode: "COMPAT"})
 objs = bpy.context.scene.objects
 cams = [o for o in objs if o.type == "CAMERA"]

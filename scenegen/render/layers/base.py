@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pyglet
@@ -36,9 +37,9 @@ class Buffer:
         self.nbytes = int(data.nbytes)
 
     def delete(self) -> None:
-        if self.id is not None:
+        if self.id.value:        # a freed name is 0, GL's "no object": safe to call twice
             gl.glDeleteBuffers(1, ctypes.byref(self.id))
-            self.id = None
+            self.id = gl.GLuint(0)
 
 
 _GL_TYPES = {np.dtype("float32"): gl.GL_FLOAT, np.dtype("uint8"): gl.GL_UNSIGNED_BYTE,
@@ -72,6 +73,7 @@ class VertexArray:
     def _pointers(self, dtype: np.dtype, divisor: int, normalized: tuple[str, ...]) -> None:
         attrs = self.program.attributes
         stride = dtype.itemsize
+        assert dtype.names is not None and dtype.fields is not None, "a structured dtype"
         for name in dtype.names:
             if name not in attrs:
                 continue
@@ -111,9 +113,9 @@ class VertexArray:
         if self.index is not None:
             self.index.delete()
             self.index = None
-        if self.id is not None:
+        if self.id.value:        # a freed name is 0, GL's "no object": safe to call twice
             gl.glDeleteVertexArrays(1, ctypes.byref(self.id))
-            self.id = None
+            self.id = gl.GLuint(0)
 
 
 def set_uniforms(program: Any, values: Mapping[str, Any]) -> None:
@@ -165,7 +167,7 @@ class OpaqueGroup(pyglet.graphics.Group):
         pass
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.order == other.order  # type: ignore[attr-defined]
+        return type(self) is type(other) and self.order == other.order
 
     def __hash__(self) -> int:
         return hash((type(self), self.order))
@@ -297,7 +299,7 @@ class MeshLayer(Layer):
     """
 
     program: Any
-    vao: "VertexArray"
+    vao: VertexArray
     count: int
     group: OpaqueGroup
 

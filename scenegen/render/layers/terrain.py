@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from .. import packing
 from ..shaders import load_program
 from .base import MeshLayer, OpaqueGroup, VertexArray, set_uniforms
