@@ -328,7 +328,7 @@ def test_sky_dome_glows_with_the_rendered_sky(small_scene: Scene, small_glb: Pat
     from PIL import Image
 
     from scenegen.color import linear_to_srgb
-    from scenegen.render.skycolor import sky_color
+    from scenegen.skylook import sky_color
 
     r = Read(small_glb)
     node = r.node("sky")
@@ -380,7 +380,7 @@ def test_stored_png_data_is_plain_zlib(size: int) -> None:
 
 def test_fog_for_viewers_in_extras(small_scene: Scene, small_glb: Path) -> None:
     from scenegen.render import packing
-    from scenegen.render.skycolor import sky_fog
+    from scenegen.skylook import sky_fog
 
     fog = Read(small_glb).g.scenes[0].extras["fog"]
     assert fog["distance"] == packing.fog_distance(small_scene.terrain) and fog["exponent"] == packing.FOG_EXPONENT

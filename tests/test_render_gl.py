@@ -125,7 +125,7 @@ def test_sky_runs_from_zenith_to_horizon_colour(phase: float) -> None:
 def test_sky_twin_matches_the_shader(name: str, time: float) -> None:
     """The whole sky (gradient, nebula, watercolour streaks) in numpy, which the glTF export bakes into the
     dome, is what the shader draws: compared pixel by pixel over a wide view."""
-    from scenegen.render.skycolor import sky_color
+    from scenegen.skylook import sky_color
 
     scene = make(small_spec(name, stars={"count": 0}))
     assert scene.sky.nebula.density > 0 or len(scene.sky.streaks.color_s) > 0

@@ -33,6 +33,7 @@ import numpy as np
 from .. import __version__
 from ..fileio import write_together
 from ..seedfile import spec_to_data
+from ..skylook import FOG_EXPONENT, fog_distance, sky_fog, sky_panorama
 from .heightmap import encode_png_rgb8
 
 __all__ = ["GLTF_EXTENSIONS", "INSTANCE_LAYOUTS", "gltf_document", "gltf_bytes", "export_gltf"]
@@ -734,14 +735,8 @@ def sky_texture(sky: Any) -> bytes:
     """The whole sky at t = 0 (gradient, nebula, watercolour streaks), as our renderer draws it, in an
     equirectangular 8-bit sRGB PNG laid out as _dome_uv reads it. Colours above 1 are clipped."""
     from ..color import linear_to_srgb
-    from ..render.skycolor import sky_color  # the numpy twin of the renderer's sky shader
 
-    width, height = _SKY_TEXTURE
-    az = -math.pi + 2.0 * math.pi * (np.arange(width) + 0.5) / width
-    el = np.radians(90.0 - (90.0 - _SKY_LOWEST_DEG) * (np.arange(height) + 0.5) / height)
-    a, e = np.meshgrid(az, el)
-    dirs = np.stack([np.cos(e) * np.sin(a), np.sin(e), -np.cos(e) * np.cos(a)], axis=-1)
-    srgb = linear_to_srgb(np.clip(sky_color(sky, dirs, 0.0), 0.0, 1.0))
+    srgb = linear_to_srgb(np.clip(sky_panorama(sky, _SKY_TEXTURE, _SKY_LOWEST_DEG, 0.0), 0.0, 1.0))
     # Stored, not deflated: compressed bytes may differ between zlib builds, and the file must not.
     return encode_png_rgb8(np.floor(srgb * 255.0 + 0.5).astype(np.uint8), compress=False)
 
@@ -850,8 +845,6 @@ def _camera(w: _Writer, cam: Any) -> int:
 
 
 def _fog_color(scene: Any) -> list[float]:
-    from ..render.skycolor import sky_fog
-
     cam = scene.camera
     ahead = np.array(cam.look_at, dtype=np.float64) - np.array(cam.position, dtype=np.float64)
     # Rounded: numpy's vectorised cos and exp may differ in the last bit between CPUs; the file must not.
@@ -872,8 +865,6 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
     node of its own, for viewers without the extension (Blender before 4, Godot)."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
-    from ..render.packing import FOG_EXPONENT, fog_distance
-
     w = _Writer()
     top = [_terrain(w, scene.terrain), _stage(w, scene.stage)]
     props = _spheres(w, scene.props.spheres)

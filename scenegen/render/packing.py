@@ -11,6 +11,10 @@ from typing import Any
 
 import numpy as np
 
+# The sky's look and the fog live below the renderer (the glTF export reads them too); the layers reach
+# them through here.
+from ..skylook import FOG_EXPONENT, MAX_NEBULA_COLORS, MAX_STREAKS, fog_distance, sky_gradient, sky_uniforms
+
 __all__ = [
     "MAX_STREAKS", "MAX_NEBULA_COLORS", "MAX_RIPPLES", "MAX_SPOTS", "MAX_SPHERES",
     "sky_uniforms", "sky_gradient", "STAR_DTYPE", "pack_stars",
@@ -24,8 +28,6 @@ __all__ = [
     "tone_curve", "display_srgb8",
 ]
 
-MAX_STREAKS = 16
-MAX_NEBULA_COLORS = 8
 MAX_RIPPLES = 16
 MAX_SPOTS = 4
 MAX_SPHERES = 16
@@ -55,56 +57,6 @@ def _rows(a: np.ndarray, k: int, width: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------- sky
-
-def sky_uniforms(sky: Any) -> dict[str, Any]:
-    """Uniforms of shaders/sky_common.glsl for a Sky record."""
-    g = sky.gradient
-    to = g.to if g.to is not None else g.start
-    st = sky.streaks
-    s = min(len(st.color_s), MAX_STREAKS)
-    geom = np.stack([st.azimuth_s, st.elevation_s, st.width_s, st.length_s], axis=1)
-    motion = np.stack([st.tilt_s, st.drift_s, st.phase_s, st.intensity_s], axis=1)
-    neb = sky.nebula
-    c = min(len(neb.color_c), MAX_NEBULA_COLORS)
-    return {
-        "u_sky_zenith": [_vec3(g.start.zenith), _vec3(to.zenith)],
-        "u_sky_horizon": [_vec3(g.start.horizon), _vec3(to.horizon)],
-        "u_sky_glow": [_vec3(g.start.glow), _vec3(to.glow)],
-        "u_sky_cycle": float(g.cycle) if g.to is not None else 0.0,
-        "u_sky_glow_azimuth": float(g.glow_azimuth),
-        "u_streak_count": int(s),
-        "u_streak_color": _rows(st.color_s, MAX_STREAKS, 3),
-        "u_streak_geom": _rows(geom, MAX_STREAKS, 4),
-        "u_streak_motion": _rows(motion, MAX_STREAKS, 4),
-        "u_streak_softness": float(st.softness),
-        "u_neb_density": float(neb.density) if c else 0.0,
-        "u_neb_count": int(c),
-        "u_neb_color": _rows(neb.color_c, MAX_NEBULA_COLORS, 3),
-        "u_neb_shape": (float(neb.scale), float(neb.swirl), float(neb.brightness), 0.0),
-        "u_neb_offset": _vec3(neb.offset),
-    }
-
-
-def sky_gradient(sky: Any, dirs: np.ndarray, time: float = 0.0) -> np.ndarray:
-    """Linear RGB (…, 3) of the bare gradient in unit directions `dirs` (…, 3) at `time`.
-
-    The numpy twin of `sky_gradient()` in shaders/sky_common.glsl: tests compare rendered pixels with it.
-    """
-    u = sky_uniforms(sky)
-    cyc = u["u_sky_cycle"]
-    w = 0.5 - 0.5 * math.cos(2.0 * math.pi * time / cyc) if cyc > 0 else 0.0
-    z0, z1 = (np.array(v) for v in u["u_sky_zenith"])
-    h0, h1 = (np.array(v) for v in u["u_sky_horizon"])
-    g0, g1 = (np.array(v) for v in u["u_sky_glow"])
-    zenith, horizon, glow = z0 + (z1 - z0) * w, h0 + (h1 - h0) * w, g0 + (g1 - g0) * w
-    d = np.asarray(dirs, dtype=np.float64)
-    s = np.clip(d[..., 1], 0.0, 1.0)[..., None]
-    col = horizon + (zenith - horizon) * np.sqrt(s)
-    az = np.arctan2(d[..., 0], -d[..., 2])
-    toward = 0.5 + 0.5 * np.cos(az - u["u_sky_glow_azimuth"])
-    g = (np.exp(-np.abs(d[..., 1]) * 7.0) * (0.2 + 0.8 * toward * toward) * 0.75)[..., None]
-    return col + (glow - col) * g
-
 
 STAR_DTYPE = np.dtype([("a_dir", np.float32, 3), ("a_tint", np.float32, 3), ("a_size", np.float32),
                        ("a_brightness", np.float32), ("a_twinkle", np.float32), ("a_rate", np.float32),
@@ -169,14 +121,6 @@ def light_uniforms(lights: Any) -> dict[str, Any]:
         "u_spot_color": _rows(lights.spot_color_s, MAX_SPOTS, 3),
         "u_spot_cone": _rows(cone, MAX_SPOTS, 4),
     }
-
-
-FOG_EXPONENT = 1.6           # shaders/terrain.glsl: fog = 1 − exp(−(d / u_fog_distance)^u_fog_exponent)
-
-
-def fog_distance(terrain: Any) -> float:
-    """Distance at which the land is mostly sky: about half the terrain's extent."""
-    return 0.55 * float(max(terrain.size))
 
 
 def stage_light_uniforms(stage: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import packing
+from ...skylook import fog_uniforms
 from ..shaders import load_program
 from .base import MeshLayer, OpaqueGroup, VertexArray, set_uniforms
 
@@ -27,7 +28,7 @@ class TerrainLayer(MeshLayer):
         self.vao.attach_index(indices)
         self.count = len(indices)
         uniforms = {**packing.sky_uniforms(sky), **packing.light_uniforms(lights),
-                    "u_fog_distance": packing.fog_distance(terrain), "u_fog_exponent": packing.FOG_EXPONENT}
+                    **fog_uniforms(terrain)}
         if stage is not None:
             uniforms.update(packing.stage_light_uniforms(stage))
         set_uniforms(self.program, uniforms)

@@ -6,7 +6,7 @@
 uniform mat4 u_view_proj_matrix;
 uniform vec3 u_eye;
 uniform float u_fog_distance;     // metres at which the land is about two-thirds sky
-uniform float u_fog_exponent;     // how suddenly the land fades: packing.FOG_EXPONENT
+uniform float u_fog_exponent;     // how suddenly the land fades: skylook.FOG_EXPONENT
 
 #if defined VERTEX_SHADER
 in vec3 a_position;
