@@ -337,8 +337,8 @@ def _streaks(u: dict[str, Any], col: np.ndarray, x: np.ndarray, y: np.ndarray, z
             continue
         at = np.take(slot, here)
         wet, grain, da, e = np.take(wet_u, at), np.take(grain_u, at), das[i], np.take(el, here)
-        azimuth, elevation, width, length = geom[i]
-        tilt, drift, phase, intensity = motion[i]
+        _, elevation, width, length = geom[i]
+        tilt, _, phase, intensity = motion[i]
         dist = (e - (elevation + math.tan(tilt) * da)) / width
         dist = dist + wet * (1.6 + 1.4 * soft) * (2.0 * math.cos(phase) + math.sin(phase * 3.0) * 0.5)
         body = np.exp(-dist * dist * (2.2 + (0.9 - 2.2) * soft))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import packing
 from ...skylook import fog_uniforms
+from .. import packing
 from ..shaders import load_program
 from .base import MeshLayer, OpaqueGroup, VertexArray, set_uniforms
 
