@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import noise
 
+from scenegen import jit
 from scenegen import noise as sn
 
 OCTAVES, PERSISTENCE, LACUNARITY = 6, 0.5, 2.0
@@ -54,7 +55,8 @@ def use_numpy_only(flag: bool) -> None:
         os.environ["SCENEGEN_NO_JIT"] = "1"
     else:
         os.environ.pop("SCENEGEN_NO_JIT", None)
-    sn._jit.cache_clear()
+    jit.reset()
+    jit.prepare(jit.LOAD_WORK)
 
 
 def c_baseline(xs: list[float], ys: list[float]) -> Callable[[], object]:
@@ -87,8 +89,7 @@ def grid_row(n: int, cells: int, rounds: int) -> tuple[str, float, float, float]
 def main() -> None:
     t_start = time.perf_counter()
     use_numpy_only(False)
-    jit = sn._jit()
-    engine = f"numba {__import__('numba').__version__}" if jit is not None else "numpy (numba not installed)"
+    engine = f"numba {__import__('numba').__version__}" if jit.loaded() else "numpy (numba not installed)"
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs)")
     print(f"Python {platform.python_version()}, numpy {np.__version__}, engine: {engine}")
     print()

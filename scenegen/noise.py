@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +10,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from . import jit
 
 __all__ = ["perlin2", "perlin2_grid", "permutation", "noise_compat_point"]
 
@@ -101,11 +102,6 @@ _MAX_SEED = 2**64
 _POINT_CHUNK = 1 << 13  # points per pass of the point path
 _BLOCK_ELEMS = 1 << 15  # elements per row block of the grid
 _BAND_VALUES = 1 << 14  # per-(band, column) values per coefficient in one batch of an octave's bands
-_JIT_MIN_ELEMS = 1 << 16  # below this many values a compiled call's overhead outweighs its speed
-# Importing numba and loading its cached kernels costs ~1.4 s here, while numpy does a 257² terrain in
-# ~20 ms: the compiled kernels are loaded only for work (values × octaves) that repays that, and used for
-# anything above _JIT_MIN_ELEMS once loaded. Either engine gives the same bits.
-_JIT_LOAD_WORK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -556,25 +552,10 @@ class _Kernels:
 
 
 def _maybe_jit(size: int, octaves: int) -> _Kernels | None:
-    """The compiled kernels if this call should use them (see _JIT_LOAD_WORK), else None."""
-    if size < _JIT_MIN_ELEMS:
+    """The compiled kernels if this call should use them (see scenegen.jit), else None."""
+    if not jit.use(size, size * octaves):
         return None
-    if size * octaves < _JIT_LOAD_WORK and _jit.cache_info().currsize == 0:
-        return None
-    return _jit()
-
-
-@lru_cache(maxsize=1)
-def _jit() -> _Kernels | None:
-    """The compiled kernels, or None where numba is missing or SCENEGEN_NO_JIT is set (numpy paths run)."""
-    if os.environ.get("SCENEGEN_NO_JIT"):
-        return None
-    try:
-        import numba
-    except ImportError:
-        return None
-    njit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
-    return _Kernels(points=njit(_points_kernel), grid=njit(_grid_kernel))
+    return _Kernels(points=jit.compile_kernel(_points_kernel), grid=jit.compile_kernel(_grid_kernel))
 
 
 def _plan_arrays(plan: tuple[_Octave, ...]) -> tuple[NDArray[np.float64], ...]:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scenegen import jit
 from scenegen import noise as sn
 
 HAS_NUMBA = importlib.util.find_spec("numba") is not None and not os.environ.get("SCENEGEN_NO_JIT")
@@ -30,9 +31,9 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 def numpy_engine(monkeypatch: pytest.MonkeyPatch):
     """Run everything on the numpy engine (no compiled kernels) while the test runs."""
     monkeypatch.setenv("SCENEGEN_NO_JIT", "1")
-    sn._jit.cache_clear()
+    jit.reset()
     yield
-    sn._jit.cache_clear()  # monkeypatch restores the environment afterwards
+    jit.reset()  # monkeypatch restores the environment afterwards
 
 
 def c_pnoise2(x: np.ndarray, y: np.ndarray, *args: float) -> np.ndarray:
@@ -175,7 +176,7 @@ def test_overlapping_windows_agree_exactly(seed: int | None) -> None:
     assert same_bits(a[180:, 250:], b[: 300 - 180, : 400 - 250])
     # Large windows (compiled engine where numba is installed) agree with small ones too.
     big = sn.perlin2_grid(lattice_x, lattice_y, 6, seed=seed)
-    assert big.size >= sn._JIT_MIN_ELEMS
+    assert big.size >= jit.MIN_ELEMS
     assert same_bits(big[:300, :400], a)
     assert same_bits(big[180:, 250:], b)
 
@@ -196,7 +197,7 @@ def test_overlapping_windows_agree_exactly(seed: int | None) -> None:
 def test_compiled_and_numpy_engines_agree(
     octaves: int, persistence: float, lacunarity: float, seed: int | None, origin: float
 ) -> None:
-    assert sn._jit() is not None
+    assert jit.prepare(jit.LOAD_WORK)
     xs = origin + np.arange(520) * 0.173
     ys = origin + np.arange(300) * 0.291
     rng = np.random.default_rng(5)
@@ -207,20 +208,20 @@ def test_compiled_and_numpy_engines_agree(
     grid_jit, pts_jit = sn.perlin2_grid(xs, ys, *args), sn.perlin2(px, py, *args)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SCENEGEN_NO_JIT", "1")
-        sn._jit.cache_clear()
-        assert sn._jit() is None
+        jit.reset()
+        assert not jit.prepare(jit.LOAD_WORK)
         grid_np, pts_np = sn.perlin2_grid(xs, ys, *args), sn.perlin2(px, py, *args)
-    sn._jit.cache_clear()
+    jit.reset()
     assert same_bits(grid_jit, grid_np)
     assert same_bits(pts_jit, pts_np)
 
 
 def test_numpy_engine_grid_equals_points(numpy_engine: None) -> None:
-    assert sn._jit() is None
+    assert not jit.prepare(jit.LOAD_WORK)
     xs = np.arange(600) / 64.0 + 0.3
     ys = np.arange(200) / 48.0 - 0.7
     grid = sn.perlin2_grid(xs, ys, 6, seed=21)
-    assert grid.size >= sn._JIT_MIN_ELEMS
+    assert grid.size >= jit.MIN_ELEMS
     assert same_bits(grid, sn.perlin2(xs[None, :], ys[:, None], 6, seed=21))
 
 

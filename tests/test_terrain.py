@@ -290,6 +290,34 @@ def test_threaded_blocks_match_one_block():
 
 # ----------------------------------------------------------------------------------------- the engines
 
+@pytest.mark.parametrize("changes", [
+    {},
+    {"noise": NoiseSpec(type="ridged", octaves=4), "warp": WarpSpec(amount=25.0),
+     "island": IslandSpec(falloff=0.7), "terraces": TerraceSpec(steps=5, sharpness=0.3)},
+    {"colors": ((0.2, "#ff0000"), (0.5, "#00ff00"), (0.7, "#0000ff"))},   # stops inside 0…1
+    {"colors": ((0.0, "#102030"), (0.5, "#ff0000"), (0.5, "#00ff00"), (1.0, "#ffffff"))},  # repeated
+    {"colors": ((0.4, "#abcdef"),)},
+    {"resolution": 2},
+])
+def test_compiled_and_numpy_engines_give_the_same_terrain(changes, monkeypatch):
+    from scenegen import jit
+    if not jit.available():
+        pytest.skip("numba is not installed (or SCENEGEN_NO_JIT is set)")
+    spec = dataclasses.replace(TerrainSpec(resolution=97), **changes)
+    assert jit.prepare(jit.LOAD_WORK)
+    compiled = make(spec)
+    monkeypatch.setenv("SCENEGEN_NO_JIT", "1")
+    jit.reset()
+    try:
+        assert not jit.prepare(jit.LOAD_WORK)
+        reference = make(spec)
+    finally:
+        monkeypatch.delenv("SCENEGEN_NO_JIT")
+        jit.reset()
+    for name in ("height_zx", "normal_zx", "color_zx"):
+        assert getattr(compiled, name).tobytes() == getattr(reference, name).tobytes(), name
+
+
 @pytest.mark.parametrize("kind", ["fbm", "ridged", "billow"])
 def test_noise_engine_matches_the_fast_reference(kind):
     spec = TerrainSpec(resolution=33, noise=NoiseSpec(type=kind, octaves=6), island=IslandSpec(falloff=0.6),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import color
+from .. import color, jit
 from ..model import Record, array, check_arrays, value
 from ..noise import noise_compat_point, perlin2, perlin2_grid
 from ..spec import TerrainSpec
@@ -337,6 +337,10 @@ def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
     land = _Land(spec, sampler, offset, warp_offset)
 
     n = spec.resolution
+    # The job's work decides whether the compiled kernels load (the noise calls come in blocks of rows and
+    # single octaves, each too small to repay the load on its own); they give the numpy path's bits.
+    warp_octaves = 2 * spec.warp.octaves if spec.warp.amount > 0.0 else 0
+    jit.prepare(n * n * (spec.noise.octaves + warp_octaves + 1))
     size_x, size_z = float(spec.size[0]), float(spec.size[1])
     steps = np.arange(n, dtype=np.float64) / (n - 1) - 0.5
     xs = steps * size_x
@@ -382,20 +386,10 @@ def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
     dx = size_x / (n - 1)
     dz = size_z / (n - 1)
 
+    look = _Look(spec, dx, dz, lo, span, jit.loaded())
+
     def look_block(r0: int, r1: int) -> None:
-        nb = normal[r0:r1]
-        _normals(height, r0, r1, dx, dz, nb)
-        t = height[r0:r1].astype(np.float64)
-        if span > 0.0:
-            t -= lo
-            t /= span
-        else:
-            t[...] = 0.0
-        cb = colour[r0:r1]
-        cb[...] = color.ramp(t, spec.colors)
-        shade = nb[..., 1] * np.float32(_SLOPE_DARKEN)
-        shade += np.float32(1.0 - _SLOPE_DARKEN)
-        cb *= shade[..., None]
+        look.block(height, r0, r1, normal[r0:r1], colour[r0:r1])
 
     _each_block(look_block, blocks, tick)
 
@@ -466,3 +460,108 @@ def _normals(height: np.ndarray, r0: int, r1: int, dx: float, dz: float, out: np
     np.multiply(gx, length, out=out[..., 0])
     out[..., 1] = length
     np.multiply(gz, length, out=out[..., 2])
+
+
+class _Look:
+    """Normals and colours of a block of rows: numpy passes, or one compiled loop with the same bits."""
+
+    def __init__(self, spec: TerrainSpec, dx: float, dz: float, lo: float, span: float,
+                 compiled: bool) -> None:
+        self.spec, self.dx, self.dz, self.lo, self.span = spec, dx, dz, lo, span
+        self.kernel = jit.compile_kernel(_look_kernel) if compiled else None
+        if self.kernel is not None:
+            # The ramp's stops and slopes exactly as np.interp forms them (color.ramp runs np.interp).
+            self.pos = np.array([p for p, _ in spec.colors], dtype=np.float64)
+            self.cols = np.stack([color.hex_to_linear(c) for _, c in spec.colors])
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                self.slopes = np.diff(self.cols, axis=0) / np.diff(self.pos)[:, None]
+            if not np.all(np.isfinite(self.slopes)):
+                self.kernel = None  # repeated stops: np.interp's NaN retries, left to numpy
+            if self.slopes.size == 0:
+                self.slopes = np.zeros((1, 3))
+
+    def block(self, height: np.ndarray, r0: int, r1: int, nb: np.ndarray, cb: np.ndarray) -> None:
+        if self.kernel is not None:
+            f32 = np.float32
+            self.kernel(height, r0, r1, f32(1.0 / self.dx), f32(0.5 / self.dx), f32(1.0 / self.dz),
+                        f32(0.5 / self.dz), self.lo, self.span, self.pos, self.cols, self.slopes,
+                        f32(_SLOPE_DARKEN), f32(1.0 - _SLOPE_DARKEN), nb, cb)
+            return
+        _normals(height, r0, r1, self.dx, self.dz, nb)
+        t = height[r0:r1].astype(np.float64)
+        if self.span > 0.0:
+            t -= self.lo
+            t /= self.span
+        else:
+            t[...] = 0.0
+        cb[...] = color.ramp(t, self.spec.colors)
+        shade = nb[..., 1] * np.float32(_SLOPE_DARKEN)
+        shade += np.float32(1.0 - _SLOPE_DARKEN)
+        cb *= shade[..., None]
+
+
+def _look_kernel(height, r0, r1, inv_x1, inv_x2, inv_z1, inv_z2, lo, span, pos, cols,  # type: ignore[no-untyped-def]
+                 slopes, dark, keep, nb, cb):
+    """_normals, the ramp (np.interp's arithmetic) and the slope shade as loops, a row at a time.
+
+    float32 where the numpy path is float32 (the constants come in as float32), float64 for the ramp.
+    The ramp's slopes are finite (the caller checks), so np.interp's NaN retries can never trigger.
+    Each row is worked out in planar scratch rows, with no branches in the column loops (so they
+    vectorize), then interleaved into the (x, y, z) / (r, g, b) outputs.
+    """
+    n = height.shape[1]
+    last = height.shape[0] - 1
+    m = pos.size
+    one = np.float32(1.0)
+    gx = np.empty(n, dtype=np.float32)
+    ln = np.empty(n, dtype=np.float32)
+    gz = np.empty(n, dtype=np.float32)
+    t = np.empty(n, dtype=np.float64)
+    seg = np.empty(n, dtype=np.int64)
+    for r in range(r0, r1):
+        if r == 0:
+            za, zb, zinv = 0, 1, inv_z1
+        elif r == last:
+            za, zb, zinv = last - 1, last, inv_z1
+        else:
+            za, zb, zinv = r - 1, r + 1, inv_z2
+        row = height[r]
+        gx[0] = (row[1] - row[0]) * inv_x1
+        gx[n - 1] = (row[n - 1] - row[n - 2]) * inv_x1
+        for c in range(1, n - 1):
+            gx[c] = (row[c + 1] - row[c - 1]) * inv_x2
+        for c in range(n):
+            gz[c] = (height[zb, c] - height[za, c]) * zinv
+            ln[c] = one / np.sqrt((gx[c] * gx[c] + gz[c] * gz[c]) + one)
+        if span > 0.0:
+            for c in range(n):
+                t[c] = (np.float64(row[c]) - lo) / span
+        else:
+            t[:] = 0.0
+        # np.interp's segment: the last stop at or below t (stops ascend and may repeat), -1 below all.
+        seg[:] = -1
+        for k in range(m):
+            p = pos[k]
+            for c in range(n):
+                seg[c] += t[c] >= p
+        out_n = nb[r - r0]
+        out_c = cb[r - r0]
+        for c in range(n):
+            out_n[c, 0] = -gx[c] * ln[c]
+            out_n[c, 1] = ln[c]
+            out_n[c, 2] = -gz[c] * ln[c]
+        for c in range(n):
+            shade = ln[c] * dark + keep
+            j = seg[c]
+            tc = t[c]
+            # Below the first stop, on or beyond the last, or exactly on a stop: that stop's colour.
+            exact = j < 0 or j >= m - 1
+            jj = min(max(j, 0), m - 1)
+            exact = exact or pos[jj] == tc
+            js = min(jj, m - 2) if m > 1 else 0
+            for k in range(3):
+                if exact:
+                    v = cols[jj, k]
+                else:
+                    v = slopes[js, k] * (tc - pos[js]) + cols[js, k]
+                out_c[c, k] = np.float32(v) * shade
