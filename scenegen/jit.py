@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
-from typing import Any, Callable
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import Any
 
 __all__ = ["LOAD_WORK", "MIN_ELEMS", "available", "loaded", "prepare", "use", "compile_kernel", "reset"]
 
@@ -60,12 +61,12 @@ def use(size: int, work: int | None = None) -> bool:
     return prepare(size if work is None else work)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` compiled by numba (cached on disk); only call once `loaded()` is true."""
     numba = _numba()
     assert numba is not None, "compile_kernel needs numba"
-    return numba.njit(**_OPTIONS)(fn)  # type: ignore[no-any-return]
+    return numba.njit(**_OPTIONS)(fn)
 
 
 def reset() -> None:

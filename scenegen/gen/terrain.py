@@ -500,7 +500,7 @@ class _Look:
         cb *= shade[..., None]
 
 
-def _look_kernel(height, r0, r1, inv_x1, inv_x2, inv_z1, inv_z2, lo, span, pos, cols,  # type: ignore[no-untyped-def]
+def _look_kernel(height, r0, r1, inv_x1, inv_x2, inv_z1, inv_z2, lo, span, pos, cols,
                  slopes, dark, keep, nb, cb):
     """_normals, the ramp (np.interp's arithmetic) and the slope shade as loops, a row at a time.
 
