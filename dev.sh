@@ -60,7 +60,7 @@ case "$cmd" in
         seed=${1:-$DEFAULT_SEED}
         name=$(basename "$seed" .yaml)
         mkdir -p out
-        exec "$VENV/bin/scenegen" view "$seed" --out-dir out -o "out/$name.png"
+        exec "$VENV/bin/scenegen" view "$seed" --out-dir out -o "out/$name.png" --force
         ;;
     test)
         system_packages gl

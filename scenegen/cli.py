@@ -1,4 +1,4 @@
-"""The `scenegen` command: view, render, validate, export, schema, new."""
+"""The `scenegen` command: view, render, validate, export, examples, schema, new, from-text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +108,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.tiles != 1 and heightmap is None:
         raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
     spec = _load(args.file)
-    if heightmap is not None and args.tiles > 1 and (spec.terrain.resolution - 1) % args.tiles:
-        raise CommandError(f"--tiles {args.tiles} does not divide the terrain's {spec.terrain.resolution - 1} "
-                           "cells per side (resolution − 1)", EXIT_BAD_INPUT)
+    planned: list[str | Path] = []
+    if out is not None:
+        planned.append(out)
+        if kind == ".gltf" and args.separate_bin:
+            planned.append(Path(out).with_suffix(".bin"))
+    if heightmap is not None:      # refused before the work, in the words the exporter would use
+        from .export.heightmap import HeightmapError, heightmap_outputs, tile_ranges
+
+        try:
+            tile_ranges(spec.terrain.resolution, args.tiles)
+        except HeightmapError as err:
+            raise CommandError(f"--tiles {args.tiles}: {err}", EXIT_BAD_INPUT) from None
+        planned += heightmap_outputs(heightmap, args.tiles)
+    if preview is not None:
+        planned.append(preview)
+    refuse_existing(planned, args.force)
     info = sys.stderr if out == "-" else sys.stdout
     start = time.perf_counter()
     scene = _generate(spec, args.file)
@@ -157,35 +170,59 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(line, file=info)
     return EXIT_OK
 
+
+def refuse_existing(paths: Iterable[str | os.PathLike], force: bool) -> None:
+    """The one overwrite rule, for every command: an existing file is replaced only with --force, and the
+    refusal comes before any work, naming the file (standard output, "-", is never refused)."""
+    if force:
+        return
+    there = [os.fspath(p) for p in paths if os.fspath(p) != "-" and os.path.lexists(p)]
+    if there:
+        more = f" (and {len(there) - 1} more of the files to write)" if len(there) > 1 else ""
+        raise CommandError(f"{there[0]}: already exists{more}; use --force to replace", EXIT_BAD_INPUT)
+
+
+def _write_seed_file(out: str, text: str, force: bool) -> str | None:
+    """Write a seed file (standard output for "-"), with the schema its modeline names beside it where none
+    is; returns a note to show, if any. The files are written together or not at all."""
+    from .fileio import write_output, write_together
+    from .starter import seed_file_outputs
+
+    try:
+        if out == "-":
+            write_output(out, text.encode("utf-8"))
+            return None
+        files, note = seed_file_outputs(out, text, force=force)
+        write_together(files)
+    except OSError as exc:
+        raise CommandError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from None
+    return note
+
+
 def cmd_from_text(args: argparse.Namespace) -> int:
     from .dream import DreamError, read_dream
-    from .fileio import write_output
-    from .starter import SCHEMA_PATH
+    from .starter import SCHEMA_NAME
 
     out = args.output
-    if out != "-" and os.path.exists(out) and not args.force:
-        raise CommandError(f"{out}: already exists (use --force to replace it)", EXIT_BAD_INPUT)
-    # The modeline points at the schema relative to where the file goes, so the file is the same on
-    # every machine that has the project checked out alike.
-    schema = None if out == "-" else os.path.relpath(SCHEMA_PATH, Path(out).resolve().parent)
+    refuse_existing([out], args.force)
     try:
-        derivation = read_dream(args.file, schema=schema)
+        derivation = read_dream(args.file, schema=SCHEMA_NAME)
     except DreamError as err:
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
-    try:
-        write_output(out, derivation.yaml.encode("utf-8"))
-    except OSError as exc:
-        raise CommandError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    note = _write_seed_file(out, derivation.yaml, args.force)
     if out != "-" and not args.quiet:
         spec = derivation.spec
         print(f"Wrote {out}: {spec.name!r}, {len(derivation.decisions)} values taken from the text "
               f"(each quoted in a comment); `scenegen view {out}` shows it")
+    if note and not args.quiet:
+        print(f"scenegen: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_examples(args: argparse.Namespace) -> int:
     from .examples import DEFAULT, EXAMPLES, example
     from .fileio import write_output
+    from .starter import with_modeline
 
     if args.name is None:
         width = max(len(e.name) for e in EXAMPLES)
@@ -196,7 +233,14 @@ def cmd_examples(args: argparse.Namespace) -> int:
     found = example(args.name)
     if found is None:
         raise CommandError(f"{args.name}: no example of that name (`scenegen examples` lists them)", EXIT_BAD_INPUT)
-    write_output(args.output, found.path.read_bytes())
+    refuse_existing([args.output], args.force)
+    text = found.path.read_text(encoding="utf-8")
+    if found.file.endswith(".txt"):
+        write_output(args.output, text.encode("utf-8"))
+        return EXIT_OK
+    note = _write_seed_file(args.output, with_modeline(text), args.force)
+    if note:
+        print(f"scenegen: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -204,21 +248,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from .fileio import write_output
     from .schema import dumps_schema, scene_schema, seed_schema
 
+    refuse_existing([args.output], args.force)
     schema = seed_schema() if args.which == "seed" else scene_schema()
     write_output(args.output, dumps_schema(schema).encode("utf-8"))
     return EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .fileio import write_output
     from .starter import slug, starter_text
 
     out = args.output or f"{slug(args.name)}.yaml"
-    if out != "-" and os.path.exists(out) and not args.force:
-        raise CommandError(f"{out}: already exists (use --force to replace it)", EXIT_BAD_INPUT)
-    write_output(out, starter_text(args.name).encode("utf-8"))
+    refuse_existing([out], args.force)
+    note = _write_seed_file(out, starter_text(args.name), args.force)
     if out != "-":
         print(f"Wrote {out}: edit it, then `scenegen export {out} -o scene.json`")
+    if note:
+        print(f"scenegen: note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -290,6 +335,11 @@ def _generate(spec: Any, file: str) -> Any:
     for w in caught:
         print(f"{file}: warning: {w.message}", file=sys.stderr)
     return scene
+
+
+def frame_path(out: Path, k: int) -> Path:
+    """Where `render --frames` writes frame k: OUT-0000.png, OUT-0001.png, …"""
+    return out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
 
 
 def _png_output(text: str) -> Path:
@@ -371,7 +421,7 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
                 c = time.perf_counter()
                 frame_ms.append((b - a) * 1e3)
                 read_ms.append((c - b) * 1e3)
-                path = out if count is None else out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
+                path = out if count is None else frame_path(out, k)
                 paths.append(path)
                 pending.append(pool.submit(write, path, image[..., :3]))
             for f in pending:
@@ -409,6 +459,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise CommandError(f"--fps {args.fps:g}: expected a positive number", EXIT_BAD_INPUT)
     if not (math.isfinite(args.time) and math.isfinite(args.speed)):
         raise CommandError("--time and --speed must be finite numbers", EXIT_BAD_INPUT)
+    refuse_existing([out] if args.frames is None else (frame_path(out, k) for k in range(args.frames)), args.force)
     t0 = time.perf_counter()
     scene = _generate(spec, args.file)
     generated = time.perf_counter()
@@ -439,8 +490,13 @@ def _no_display() -> str | None:
     return None
 
 
+def _fallback_png(args: argparse.Namespace) -> Path:
+    """The PNG `scenegen view` renders where it cannot open a window: -o, else SEED's name .png, here."""
+    return _png_output(args.output or f"{Path(args.file).stem}.png")
+
+
 def _view_fallback(args: argparse.Namespace, scene: Any, reason: str) -> int:
-    out = _png_output(args.output or f"{Path(args.file).stem}.png")
+    out = _fallback_png(args)
     size = _size(args.size)
     _frames(argparse.Namespace(fps=30.0, time=args.time, speed=1.0), scene, out, size,
             _camera(args.camera, scene), None)
@@ -457,6 +513,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     if not math.isfinite(args.time) or args.time < 0:
         raise CommandError(f"--time {args.time:g}: expected a number ≥ 0", EXIT_BAD_INPUT)
     reason = _no_display()
+    if reason is not None:
+        refuse_existing([_fallback_png(args)], args.force)
     scene = _generate(spec, args.file)
     if reason is not None:
         return _view_fallback(args, scene, reason)
@@ -474,6 +532,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         cmd = [sys.executable, "-m", "scenegen", "view", args.file, "--size", args.size, "--time", repr(args.time)]
         cmd += ["--camera", args.camera] if args.camera else []
         cmd += ["-o", args.output] if args.output else []
+        cmd += ["--force"] if args.force else []
         env = {**os.environ, "PYGLET_HEADLESS": "1"}
         done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         note = done.stderr.strip().splitlines()
@@ -512,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mute", action="store_true", help="no sound")
     p.add_argument("-o", "--output", metavar="OUT.png",
                    help="without a display: the PNG to write instead (default: SEED's name .png, here)")
+    p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.set_defaults(run=cmd_view)
 
     p = sub.add_parser("render", help="render a scene to PNG without a window (headless OpenGL)",
@@ -529,17 +589,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, default=30.0, metavar="F", help="frames per second of playback (default 30)")
     p.add_argument("--speed", type=float, default=1.0, metavar="S",
                    help="scene seconds per second of playback: the time-lapse factor (default 1)")
+    p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("--stats", action="store_true",
                    help="print one JSON line of measurements (draw_calls, frame_ms, upload_ms, figures, …)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(run=cmd_render)
 
-    p = sub.add_parser("validate", help="check seed files; one line per problem, exit code 2 if any")
+    p = sub.add_parser("validate", help="check seed files; one line per problem, exit code 2 if any",
+                       description="Check seed files and dream texts without generating anything: each "
+                                   "problem is one line FILE:LINE:COL: key.path: what is wrong, and the exit "
+                                   "code is 2 if any file has one.")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("export", help="generate a scene and write it: scene JSON, glTF, heightmaps")
+    p = sub.add_parser("export", help="generate a scene and write it: scene JSON, glTF, heightmaps",
+                       description="Generate the scene and write it for other tools: scenegen's scene JSON, "
+                                   "glTF 2.0 (.glb, .gltf), and the terrain as heightmaps (whole or in "
+                                   "seamless tiles) with a colour preview. Every file is written whole or "
+                                   "not at all.")
     p.add_argument("file", metavar="SEED", help=SEED_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="scene file: .json (scenegen's scene JSON; - for standard output), .glb or .gltf (glTF 2.0)")
@@ -554,10 +622,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "
                    "divide resolution − 1)")
     p.add_argument("--preview", metavar="PATH", help="also write a colour preview PNG of the terrain")
+    p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
 
-    p = sub.add_parser("from-text", help="derive a seed file from a dream narrative; each value quotes its words")
+    p = sub.add_parser("from-text", help="derive a seed file from a dream narrative; each value quotes its words",
+                       description="Read a dream narrative (English; another language gives a default scene) and "
+                                   "write the seed file it describes: every value it sets carries a comment "
+                                   "quoting the words it came from. The same text gives the same file.")
     p.add_argument("file", metavar="TEXT", help="the narrative (UTF-8 text, at most 1 MiB; - for standard input)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="seed file to write (- for standard output)")
     p.add_argument("-f", "--force", action="store_true", help="replace an existing file")
@@ -570,14 +642,21 @@ def build_parser() -> argparse.ArgumentParser:
                                    "to start a seed file of your own from it.")
     p.add_argument("name", nargs="?", metavar="NAME", help="the example to write out")
     p.add_argument("-o", "--output", default="-", metavar="OUT", help="write to a file instead of standard output")
+    p.add_argument("-f", "--force", action="store_true", help="replace an existing file")
     p.set_defaults(run=cmd_examples)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of seed files or of scene JSON")
-    p.add_argument("which", choices=["seed", "scene"])
+    p = sub.add_parser("schema", help="print the JSON Schema of seed files or of scene JSON",
+                       description="Print the JSON Schema (draft 2020-12) of seed files (the default) or of "
+                                   "the scene JSON that `scenegen export` writes.")
+    p.add_argument("which", nargs="?", choices=["seed", "scene"], default="seed", metavar="KIND",
+                   help="seed (the default) or scene")
     p.add_argument("-o", "--output", default="-", metavar="OUT", help="write to a file instead of standard output")
+    p.add_argument("-f", "--force", action="store_true", help="replace an existing file")
     p.set_defaults(run=cmd_schema)
 
-    p = sub.add_parser("new", help="write a commented starter seed file")
+    p = sub.add_parser("new", help="write a commented starter seed file",
+                       description="Write a starter seed file: its name and seed set, and every other field "
+                                   "listed commented out at its default, with what it means.")
     p.add_argument("name", metavar="NAME", help="the scene's name (the file is named after it)")
     p.add_argument("-o", "--output", metavar="OUT", help="file to write (default: NAME.yaml; - for standard output)")
     p.add_argument("-f", "--force", action="store_true", help="replace an existing file")

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple, Union
 from . import dream_lexicon as lex
 from .seedfile import SeedError, parse_seed, spec_fields
 from .spec import LIMITS, AudienceGroupSpec, SeedSpec, SpheresSpec
-from .starter import SCHEMA_PATH
+from .starter import SCHEMA_NAME
 from .tones import pentatonic, tone_to_hz
 
 __all__ = ["MAX_BYTES", "Decision", "Derivation", "DreamError", "derive", "read_dream"]
@@ -1620,7 +1620,7 @@ def derive(text: str, source: str = "<text>", *, schema: str | None = None) -> D
     """The scene a dream narrative describes: its spec, the seed file that says so, and each decision.
 
     Deterministic: the same text gives the same bytes (the seed is a hash of the text, whitespace
-    normalised). `schema` is the modeline's schema address; by default the installed seed.schema.json.
+    normalised). `schema` is the modeline's schema address; by default seed.schema.json, beside the file.
     Raises DreamError (one line, `source: what is wrong`) for text that cannot give a scene.
     """
     text = _prepare(text, source)
@@ -1634,7 +1634,7 @@ def derive(text: str, source: str = "<text>", *, schema: str | None = None) -> D
     opening = _clean(text[t.starts[t.sent_lo[s]]:t.ends[t.sent_hi[s] - 1] + 1][:400] if t.n else text[:400])
     description = opening if len(opening) <= 120 else opening[:119].rsplit(" ", 1)[0].rstrip(",;:—– ") + "…"
     yaml_text, order = _write(_clean(name) or "A Dream", seed, description, deriver,
-                              schema if schema is not None else SCHEMA_PATH.as_uri())
+                              schema if schema is not None else SCHEMA_NAME)
     try:
         spec = parse_seed(yaml_text, file=source)
     except SeedError as err:

@@ -88,8 +88,12 @@ class _Builder:
                                  f"nested deeper than {_MAX_DEPTH} levels"))
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if node.tag not in _SAFE_TAGS:
+            mark = node.start_mark
+            written = (mark.buffer or "")[mark.pointer:mark.pointer + 1] == "!"   # a tag in the text itself
             if node.tag == "tag:yaml.org,2002:merge":
                 msg = "merge keys (<<) are not supported (use extends: to build on another file)"
+            elif node.tag == "tag:yaml.org,2002:timestamp" and not written:
+                msg = "a date or time is not a value seed files take (quote it to make it text)"
             else:
                 msg = f"tag {_short_tag(node.tag)} is not allowed (seed files are plain YAML: no tags)"
             self.problems.append(Problem(self.file, line, col, path, msg))
@@ -246,6 +250,8 @@ def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path],
     if tree is None:
         raise SeedError([Problem(file, 1, 1, "", "file is empty (a seed file is a mapping; "
                                  "`seed: 1` alone is enough)")])
+    if tree.value is _SKIP and problems:    # the whole document was refused (a tag on it): say why, once
+        raise SeedError(list(problems))
     if not isinstance(tree.value, dict):
         kind = "a list" if isinstance(tree.value, list) else f"a single value ({_describe_value(tree.value)})"
         raise SeedError([_problem(tree, "", f"the document is {kind}, expected a mapping of keys "
@@ -309,7 +315,9 @@ def _describe_value(value: Any) -> str:
         return f"a list of {len(value)}"
     if isinstance(value, dict):
         return "a mapping"
-    return type(value).__name__
+    if value is _SKIP:
+        return "a value that cannot be read"
+    return f"a YAML {type(value).__name__} value"
 
 
 def _describe_type(tp: Any) -> str:

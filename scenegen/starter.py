@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,9 +13,48 @@ from typing import Any
 from .seedfile import spec_fields
 from .spec import SeedSpec
 
-__all__ = ["starter_text", "slug"]
+__all__ = ["MODELINE", "SCHEMA_NAME", "SCHEMA_PATH", "seed_file_outputs", "slug", "starter_text",
+           "with_modeline"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "seed.schema.json"
+
+# Seed files that scenegen writes point editors (the YAML language server) at a schema file beside them:
+# a relative name survives moving the folder, needs no network, and always matches the version that wrote
+# the file, where a path into the installed package breaks when the file or the environment moves.
+SCHEMA_NAME = "seed.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_NAME}"
+_COMMENT_COLUMN = 44
+
+
+def with_modeline(text: str) -> str:
+    """`text` with MODELINE as its first line (replacing a modeline already there)."""
+    lines = text.split("\n", 1)
+    if lines[0].startswith("# yaml-language-server:"):
+        text = lines[1] if len(lines) > 1 else ""
+    return MODELINE + "\n" + text
+
+
+def seed_file_outputs(out: str | os.PathLike, text: str, force: bool = False) -> tuple[list[tuple[Path, bytes]],
+                                                                                        str | None]:
+    """What to write for a seed file at `out`: the file, and the seed schema beside it (SCHEMA_NAME, what
+    its modeline names) where none is there yet or `force` says to replace it; with a note when a
+    different schema file is left in place."""
+    path = Path(out)
+    files = [(path, text.encode("utf-8"))]
+    beside = path.parent / SCHEMA_NAME
+    schema = SCHEMA_PATH.read_bytes()
+    note = None
+    if not beside.exists() or force:
+        files.append((beside, schema))
+    elif beside.read_bytes() != schema:
+        note = (f"{beside} is another version's seed schema, left as it is (`scenegen schema -o {beside} "
+                "--force` brings it up to date)")
+    return files, note
+
+
+def _comment(text: str, doc: str) -> str:
+    # Two spaces at least before a comment, however long the value: YAML needs one, the eye two.
+    return text + " " * max(2, _COMMENT_COLUMN - len(text)) + f"# {doc}"
 
 
 def slug(name: str) -> str:
@@ -48,7 +88,7 @@ def _lines(items: Iterable[tuple[str, Any, str]], indent: str) -> list[str]:
     out: list[str] = []
     for key, v, doc in items:
         if dataclasses.is_dataclass(v) or _is_section_list(v):
-            out.append(f"{indent}{key}:".ljust(44) + f"# {doc}")
+            out.append(_comment(f"{indent}{key}:", doc))
             if dataclasses.is_dataclass(v):
                 out.extend(_lines(_items(v), indent + "  "))
                 continue
@@ -57,7 +97,7 @@ def _lines(items: Iterable[tuple[str, Any, str]], indent: str) -> list[str]:
                 out.append(f"{indent}  - {sub[0][len(indent) + 4:]}")
                 out.extend(sub[1:])
         else:
-            out.append(f"{indent}{key}: {_scalar(v)}".ljust(44) + f"# {doc}")
+            out.append(_comment(f"{indent}{key}: {_scalar(v)}", doc))
     return out
 
 
@@ -68,12 +108,12 @@ def starter_text(name: str) -> str:
     the same as leaving them commented.
     """
     head = [
-        f"# yaml-language-server: $schema={SCHEMA_PATH.as_uri()}",
+        MODELINE,
         f"# {name}: a scenegen seed file. Every commented field shows its default; uncomment and change",
         "# what you like. `scenegen validate FILE` checks it, `scenegen view FILE` opens it.",
         "scenegen: 1",
         f"name: {_scalar(name)}",
-        f"seed: {_scalar(slug(name))}".ljust(44) + "# any integer or text: change it for another world",
+        _comment(f"seed: {_scalar(slug(name))}", "any integer or text: change it for another world"),
     ]
     spec = SeedSpec()
     body = [(k, v, d) for k, v, d in _items(spec) if k not in ("scenegen", "name", "seed")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from scenegen.examples import EXAMPLES_DIR
 from scenegen.seedfile import parse_seed
 from scenegen.spec import SeedSpec
+from scenegen.starter import with_modeline
 
 from .conftest import SMALL
 
@@ -175,7 +176,7 @@ def test_export_refuses_bad_heightmap_requests_before_generating(tmp_path: Path)
     seed = tmp_path / "s.yaml"
     seed.write_text(SMALL)  # resolution 33: 32 cells per side
     for args, words in [(["--heightmap", str(tmp_path / "h.tif")], "unknown heightmap type"),
-                        (["--heightmap", str(tmp_path / "h.png"), "--tiles", "3"], "does not divide"),
+                        (["--heightmap", str(tmp_path / "h.png"), "--tiles", "3"], "use one of 2, 4, 8, 16, 32"),
                         (["--tiles", "2", "-o", str(tmp_path / "x.json")], "--tiles needs --heightmap"),
                         ([], "nothing to write")]:
         r = run("export", str(seed), *args)
@@ -189,7 +190,7 @@ def test_examples_are_listed_and_taken_by_name(tmp_path: Path) -> None:
     listed = [line.split()[0] for line in r.stdout.splitlines()]
     assert listed == ["grand-auditorium", "liquid-silver-stage", "minimal", "grand-auditorium.txt",
                       "liquid-silver-stage.txt"]
-    assert run("examples", "minimal").stdout == (EXAMPLES_DIR / "minimal.yaml").read_text()
+    assert run("examples", "minimal").stdout == with_modeline((EXAMPLES_DIR / "minimal.yaml").read_text())
     assert run("validate", "minimal", "liquid-silver-stage.txt").returncode == 0
     r = run("export", "minimal", "-o", str(tmp_path / "by-name.json"), "-q")
     assert r.returncode == 0, r.stderr

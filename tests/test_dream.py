@@ -29,7 +29,7 @@ from scenegen.gen.scene import Scene, generate
 from scenegen.schema import shipped_schema
 from scenegen.seedfile import load_seed, parse_seed, spec_to_data
 from scenegen.spec import LIMITS, AudienceGroupSpec, SeedSpec, SpheresSpec
-from scenegen.starter import SCHEMA_PATH
+from scenegen.starter import MODELINE
 from scenegen.tones import note_to_hz
 
 from .conftest import ROOT
@@ -364,7 +364,7 @@ def test_each_shipped_dream_is_the_text_of_its_example_seed() -> None:
 def test_yaml_loads_to_the_spec_and_quotes_every_value(name: str) -> None:
     d = derived(name)
     assert parse_seed(d.yaml) == d.spec
-    assert d.yaml.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_PATH.as_uri()}"
+    assert d.yaml.splitlines()[0] == MODELINE
     for decision in d.decisions:
         assert plain(value_at(d.spec, decision.path)) == plain(decision.value), decision.path
         for phrase in decision.phrase.split(" … "):

@@ -27,7 +27,7 @@ from .. import __version__
 from ..fileio import write_together
 
 __all__ = ["HEIGHTMAP_FORMATS", "HeightmapError", "quantize", "encode_png16", "encode_png_rgb8",
-           "encode_exr", "tile_ranges", "export_heightmap"]
+           "encode_exr", "tile_ranges", "heightmap_outputs", "export_heightmap"]
 
 FORMAT = "scenegen.heightmap/1"
 HEIGHTMAP_FORMATS = {".png": "png16", ".r16": "r16", ".raw": "r16", ".exr": "exr", ".npy": "npy"}
@@ -189,6 +189,14 @@ def tile_ranges(resolution: int, tiles: int) -> list[tuple[int, int]]:
 
 def _tile_name(path: Path, i: int, j: int) -> Path:
     return path.with_name(f"{path.stem}_x{i}_z{j}{path.suffix}")
+
+
+def heightmap_outputs(path: str | os.PathLike, tiles: int = 1) -> list[Path]:
+    """The files `export_heightmap(…, path, tiles=tiles)` writes, the preview aside: the map (or its N×N
+    tiles), then the side-car."""
+    target = Path(path)
+    maps = [target] if tiles == 1 else [_tile_name(target, i, j) for j in range(tiles) for i in range(tiles)]
+    return [*maps, sidecar_path(target)]
 
 
 def sidecar_path(path: str | os.PathLike) -> Path:

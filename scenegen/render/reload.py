@@ -237,10 +237,10 @@ def _drop_none(data: Any) -> Any:
 def seed_file_text(spec: Any, origin: str | os.PathLike | None = None) -> str:
     """A self-contained seed file for `spec`: every field resolved (no `extends`), loading back to an equal
     spec, so it regenerates the very same scene."""
-    from ..starter import SCHEMA_PATH
+    from ..starter import MODELINE
     body = yaml.safe_dump(_drop_none(spec_to_data(spec)), sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=110)
-    head = [f"# yaml-language-server: $schema={SCHEMA_PATH.as_uri()}"]
+    head = [MODELINE]
     if origin is not None:
         head.append(f"# Saved by `scenegen view` from {Path(origin).name}, seed {spec.seed!r}: every field resolved.")
     return "\n".join(head) + "\n" + body

@@ -22,7 +22,8 @@ import pyglet  # noqa: E402
 from pyglet import gl  # noqa: E402
 from pyglet.window import key, mouse  # noqa: E402
 
-from ..fileio import write_output  # noqa: E402
+from ..fileio import write_output, write_together  # noqa: E402
+from ..starter import seed_file_outputs  # noqa: E402
 from .camera import View  # noqa: E402
 from .controls import Controls, action_for, pick_sphere, reroll, sphere_centers_at  # noqa: E402
 from .hud import Hud, HudState  # noqa: E402
@@ -484,7 +485,8 @@ class Viewer(pyglet.window.Window):
             out = self.out_dir / out.name
         text = seed_file_text(self.scene.spec, origin=self.seed_path)
         try:
-            write_output(out, text.encode("utf-8"))
+            files, _ = seed_file_outputs(out, text)     # with the schema its modeline names, where none is
+            write_together(files)
         except OSError as err:
             self.say(f"{out}: cannot write ({err.strerror or err})")
             return None

@@ -1,0 +1,115 @@
+"""Rules every command keeps: one overwrite rule, seed files that point editors at a schema beside them,
+help and messages in the user's words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from scenegen.examples import EXAMPLES_DIR
+from scenegen.schema import shipped_schema
+from scenegen.starter import MODELINE, SCHEMA_NAME, SCHEMA_PATH, starter_text
+
+from .conftest import SMALL
+from .test_cli import run
+
+COMMANDS = ["view", "render", "validate", "export", "from-text", "examples", "schema", "new"]
+
+
+def test_no_command_replaces_a_file_without_force(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text(SMALL)
+    taken = tmp_path / "taken"
+    cases = [
+        (["export", str(seed), "-o", str(taken / "a.json")], [taken / "a.json"]),
+        (["export", str(seed), "--heightmap", str(taken / "h.png"), "--tiles", "2"], [taken / "h_x1_z0.png"]),
+        (["export", str(seed), "--heightmap", str(taken / "h.png")], [taken / "h.png.json"]),   # the side-car
+        (["export", str(seed), "-o", str(taken / "g.gltf"), "--separate-bin"], [taken / "g.bin"]),
+        (["render", str(seed), "-o", str(taken / "r.png"), "--frames", "3"], [taken / "r-0002.png"]),
+        (["render", str(seed), "-o", str(taken / "one.png")], [taken / "one.png"]),
+        (["schema", "-o", str(taken / "schema.json")], [taken / "schema.json"]),
+        (["examples", "minimal", "-o", str(taken / "m.yaml")], [taken / "m.yaml"]),
+        (["new", "Hall", "-o", str(taken / "n.yaml")], [taken / "n.yaml"]),
+        (["from-text", str(EXAMPLES_DIR / "liquid-silver-stage.txt"), "-o", str(taken / "d.yaml")],
+         [taken / "d.yaml"]),
+    ]
+    taken.mkdir()
+    for args, existing in cases:
+        for path in existing:
+            path.write_text("mine")
+        r = run(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith(f"scenegen: {existing[0]}: already exists") and "--force" in r.stderr, r.stderr
+        assert all(p.read_text() == "mine" for p in existing)
+        assert sorted(p.name for p in taken.iterdir()) == sorted(p.name for p in existing), args
+        if args[0] != "render":               # rendering needs GL: tests/test_cli_render.py renders for real
+            r = run(*args, "--force")
+            assert r.returncode == 0, (args, r.stderr)
+            assert all(p.read_bytes() != b"mine" for p in existing)
+        for p in taken.iterdir():
+            p.unlink()
+
+
+def test_seed_files_written_point_at_a_schema_beside_them(tmp_path: Path) -> None:
+    assert starter_text("Hall").splitlines()[0] == MODELINE == f"# yaml-language-server: $schema={SCHEMA_NAME}"
+    for args in (["new", "Hall", "-o", "a/hall.yaml"],
+                 ["from-text", str(EXAMPLES_DIR / "grand-auditorium.txt"), "-o", "b/dream.yaml"],
+                 ["examples", "grand-auditorium", "-o", "c/ga.yaml"]):
+        folder = tmp_path / args[-1].split("/")[0]
+        folder.mkdir()
+        r = run(*args, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        seed = tmp_path / args[-1]
+        assert seed.read_text().splitlines()[0] == MODELINE
+        assert json.loads((folder / SCHEMA_NAME).read_text()) == shipped_schema("seed")
+        assert (folder / SCHEMA_NAME).read_bytes() == SCHEMA_PATH.read_bytes()
+        # The pair moves together: nothing in the file names where it was written, or where scenegen is.
+        assert str(tmp_path) not in seed.read_text() and "site-packages" not in seed.read_text()
+    # A schema file already there (another version's, say) is left alone, with a note that says so.
+    (tmp_path / "a" / SCHEMA_NAME).write_text("{}")
+    r = run("new", "Other", "-o", "a/other.yaml", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "a" / SCHEMA_NAME).read_text() == "{}"
+    assert "another version's seed schema" in r.stderr and "--force" in r.stderr
+    # Standard output gets the seed file alone.
+    r = run("new", "Hall", "-o", "-", cwd=tmp_path / "c")
+    assert r.stdout == starter_text("Hall")
+
+
+def test_starter_comments_never_touch_their_values() -> None:
+    text = starter_text("A Name Long Enough To Push The Seed Line Past The Comment Column")
+    field = re.compile(r"^(# )? *(- )?[a-z_]+:")
+    skip = ("name:", "scenegen:")
+    lines = [line for line in text.splitlines()[3:] if field.match(line) and not line.startswith(skip)]
+    assert len(lines) > 100
+    for line in lines:       # long values too: two spaces at least, then the comment
+        assert re.search(r"[^ ] {2,}# \S", line), line
+
+
+def test_every_command_has_a_description_line() -> None:
+    top = run("--help").stdout
+    for command in COMMANDS:
+        assert command in top
+        out = run(command, "--help").stdout
+        _usage, _, rest = out.partition("\n\n")
+        description = rest.split("\n\n", 1)[0]
+        assert not description.startswith(("positional arguments", "options")), (command, out)
+        assert len(description) > 30, (command, description)
+
+
+def test_messages_speak_the_users_words(tmp_path: Path) -> None:
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("!thing\nseed: 1\n")
+    dated = tmp_path / "dated.yaml"
+    dated.write_text("seed: 1\nname: 2001-01-01\n")
+    r = run("validate", str(tagged), str(dated))
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        f"{tagged}:1:1: tag !thing is not allowed (seed files are plain YAML: no tags)",
+        f"{dated}:2:7: name: a date or time is not a value seed files take (quote it to make it text)"]
+    r = run("schema")                       # the seed schema, the one most wanted
+    assert r.returncode == 0 and json.loads(r.stdout) == shipped_schema("seed")
+    r = run("schema", "sed")
+    assert r.returncode == 2 and "KIND" in r.stderr and "which" not in r.stderr
+    for err in (r.stderr, run("validate", str(tagged)).stderr):
+        assert "_" not in err.replace(str(tmp_path), ""), err      # no internal names (_Skip, which)
