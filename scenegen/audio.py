@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SAMPLE_RATE", "PARTIALS", "bell_tone", "sphere_tone", "chord", "to_pcm16"]
+__all__ = ["SAMPLE_RATE", "PARTIALS", "INSTRUMENT_PARTIALS", "bell_tone", "sphere_tone", "chord", "to_pcm16",
+           "voice_at", "release_at"]
 
 SAMPLE_RATE = 44_100
 # (frequency ratio, amplitude, decay-time factor): modes of a free-free bar. The fundamental is the
@@ -28,6 +29,16 @@ PARTIALS: tuple[tuple[float, float, float], ...] = (
     (5.404, 0.18, 0.25),
     (8.933, 0.08, 0.15),
 )
+# The crystal instrument: a glass-harmonica voice, nearly harmonic, its overtones dying soon after the
+# stroke, so it sings rounder and longer than a struck sphere.
+INSTRUMENT_PARTIALS: tuple[tuple[float, float, float], ...] = (
+    (1.0, 1.0, 1.0),
+    (2.0, 0.32, 0.6),
+    (3.01, 0.14, 0.4),
+    (4.03, 0.06, 0.3),
+)
+_WARP_HZ = 5.3                  # how fast a warping (flawed) tone wavers
+_WARP_CENTS = 18.0              # how far it wavers at full buzz, cents
 _NYQUIST_MARGIN = 0.45          # partials above this fraction of the sample rate are left out (no aliasing)
 _REFERENCE_HZ = 523.25          # C5: decay times are given for it; higher tones ring a little shorter
 _RELEASE = 0.06                 # seconds of fade at the very end, so a cut tone never clicks
@@ -80,6 +91,46 @@ def bell_tone(hz: float, duration: float = 3.0, sample_rate: int = SAMPLE_RATE, 
     if peak > 0:
         out *= level / peak
     return np.clip(out, -1.0, 1.0).astype(np.float32)
+
+
+def release_at(tt: np.ndarray, length: float) -> np.ndarray:
+    """The short fade over the last _RELEASE seconds before `length`, so a cut tone never clicks (1 before)."""
+    r = min(_RELEASE, 0.5 * length)
+    u = np.clip((length - tt) / r, 0.0, 1.0) if r > 0 else np.ones_like(tt)
+    return 0.5 - 0.5 * np.cos(np.pi * u)
+
+
+def voice_at(hz: float, tt: np.ndarray, length: float, sample_rate: int = SAMPLE_RATE, *,
+             partials: tuple[tuple[float, float, float], ...] = PARTIALS, decay: float = 1.4,
+             attack: float = 0.015, buzz: float = 0.0, buzz_hz: float = 0.0, warp: float = 0.0) -> np.ndarray:
+    """A tone at `hz` sampled at times `tt` (seconds since its start, any subset): float64, about ±1.
+
+    The same voice as `bell_tone`, written as a function of time so that a mix can synthesise any stretch
+    of a note on its own: a raised-cosine attack, partials decaying (upper ones first), the flaw's rasp,
+    and `warp` (0…1): the pitch wavering by up to _WARP_CENTS, as a flawed tone warps.
+    """
+    tt = np.asarray(tt, dtype=np.float64)
+    tau = decay * (_REFERENCE_HZ / hz) ** 0.3
+    # Phase of a pitch wavering sinusoidally: 2π∫f = 2π·f·(t + d·(1 − cos(2πwt))/(2πw)), d in octaves·ln2.
+    depth = warp * _WARP_CENTS / 1200.0 * np.log(2.0)
+    bend = tt + depth * (1.0 - np.cos(2.0 * np.pi * _WARP_HZ * tt)) / (2.0 * np.pi * _WARP_HZ) if warp else tt
+    out = np.zeros_like(tt)
+    total = 0.0
+    for ratio, amp, life in partials:
+        f = hz * ratio
+        if f >= _NYQUIST_MARGIN * sample_rate:
+            continue
+        out += amp * np.exp(-tt / (tau * life)) * np.sin(2.0 * np.pi * f * bend)
+        total += amp
+    if total:
+        out /= total
+    if buzz > 0.0 and buzz_hz > 0.0:
+        rasp = _rasp(tt, buzz_hz)
+        grate = np.tanh(6.0 * out) * np.exp(-tt / tau) * 0.35
+        out = out * (1.0 - buzz * (1.0 - rasp)) + buzz * rasp * grate
+    a = max(attack, 1.0 / sample_rate)
+    onset = np.where(tt < a, 0.5 - 0.5 * np.cos(np.pi * np.clip(tt / a, 0.0, 1.0)), 1.0)
+    return out * onset * release_at(tt, length)
 
 
 def _sphere_voice(spheres: Any, i: int) -> dict[str, float]:

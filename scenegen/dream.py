@@ -1562,8 +1562,8 @@ def _write(name: str, seed: str, description: str, deriver: _Deriver, schema: st
     tree = _tree([*decided, *(p for p in deriver.absent if p not in picks)])
     order: list[str] = []
     for _f, key, tp in spec_fields(SeedSpec):
-        if key in ("scenegen", "name", "description", "seed"):
-            continue
+        if key in ("scenegen", "name", "description", "seed") or (key == "performance" and key not in tree):
+            continue   # a text that tells no order of events is a still scene: nothing to say
         lines.append("")
         if key not in tree:
             lines.append(f"# {key}: {_SECTION_DEFAULTS[key]}")

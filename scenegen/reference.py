@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from typing import Any
 
-from .seedfile import _describe_type, _range_text, spec_fields, spec_to_data
+from .seedfile import _describe_type, _kinds, _range_text, spec_fields, spec_to_data
 from .spec import SeedSpec
 
 __all__ = ["reference_markdown", "BEGIN", "END"]
@@ -26,6 +27,11 @@ def _default(v: Any) -> str:
     return f"`{data}`".replace("'", '"')
 
 
+def _anchor(title: str) -> str:
+    """The anchor GitHub gives a heading `title` (in backticks)."""
+    return re.sub(r"[^a-z0-9 _-]", "", title.lower()).replace(" ", "-")
+
+
 def _section(cls: type, path: str, out: list[str]) -> None:
     rows: list[str] = []
     subs: list[tuple[type, str]] = []
@@ -34,10 +40,18 @@ def _section(cls: type, path: str, out: list[str]) -> None:
         meta = dict(f.metadata)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             subs.append((tp, f"{path}.{key}" if path else key))
-            anchor = (path + key).replace(".", "").lower()
-            rows.append(f"| `{key}` | section | | see [`{(path + '.' if path else '') + key}`](#{anchor}) |")
+            title = (path + '.' if path else '') + key
+            rows.append(f"| `{key}` | section | | see [`{title}`](#{_anchor(title)}) |")
             continue
         args = typing.get_args(tp)
+        kinds = _kinds(list(typing.get_args(args[0]))) if typing.get_origin(tp) is tuple and args else {}
+        if kinds:   # a list of tagged sections (the cues): one table per kind
+            links = ", ".join(f"[`{k}`](#{_anchor(f'{path}.{key}[{k}]')})" for k in kinds)
+            rows.append(f"| `{key}` | list of cues | {_default(default)} | {meta['doc']} Each has a `kind`: "
+                        f"{links}. |")
+            for k, cue in kinds.items():
+                subs.append((cue, f"{path}.{key}[{k}]" if path else f"{key}[{k}]"))
+            continue
         if typing.get_origin(tp) is tuple and args and isinstance(args[0], type) and dataclasses.is_dataclass(args[0]):
             subs.append((args[0], f"{path}.{key}[]" if path else f"{key}[]"))
             rows.append(f"| `{key}` | list of sections | {_default(default)} | {meta['doc']} See "

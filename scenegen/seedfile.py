@@ -337,7 +337,11 @@ def _describe_type(tp: Any) -> str:
     if origin is Literal:
         return "one of " + ", ".join(str(a) for a in typing.get_args(tp))
     if origin in (Union, types.UnionType):
-        return " or ".join(_describe_type(a) for a in typing.get_args(tp) if a is not type(None))
+        alts = [a for a in typing.get_args(tp) if a is not type(None)]
+        kinds = _kinds(alts)
+        if kinds:
+            return "a mapping with kind: " + ", ".join(kinds)
+        return " or ".join(_describe_type(a) for a in alts)
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -407,6 +411,9 @@ class _Validator:
             if v is None and type(None) in args:
                 return None
             alts = [a for a in args if a is not type(None)]
+            kinds = _kinds(alts)
+            if kinds:
+                return self.tagged(node, kinds, path)
             fitting = [a for a in alts if _kind(v) in _type_kind(a)]
             for alt in fitting:
                 trial = _Validator()
@@ -478,6 +485,28 @@ class _Validator:
             return _BAD if any(i is _BAD for i in items) else tuple(items)
         raise TypeError(f"unsupported spec type {tp!r} at {path}")  # a bug in spec.py, not in the input
 
+    def tagged(self, node: _Node, kinds: dict[str, type], path: str) -> Any:
+        """A mapping whose `kind` picks its section (a discriminated union, like the cues of a score)."""
+        v = node.value
+        names = ", ".join(kinds)
+        if not isinstance(v, dict):
+            self.fail(node, path, f"{_describe_value(v)} is not a mapping (expected a mapping with kind: "
+                                  f"one of {names})")
+            return _BAD
+        tag = v.get("kind")
+        if tag is None:
+            self.fail(node, path, f"missing kind (one of {names})")
+            return _BAD
+        if tag.value is _SKIP:
+            return _BAD
+        if not isinstance(tag.value, str) or tag.value not in kinds:
+            shown = str(tag.value)
+            hint = difflib.get_close_matches(shown, list(kinds), n=1, cutoff=0.6)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            self.fail(tag, _join(path, "kind"), f"{_describe_value(tag.value)} is not one of {names}{extra}")
+            return _BAD
+        return self.section(node, kinds[tag.value], path)
+
     def check_range(self, node: _Node, v: float, meta: dict, path: str) -> Any:
         lo, hi, gt, limit = meta.get("lo"), meta.get("hi"), meta.get("gt"), meta.get("limit")
         if lo is None and hi is None and gt is None:
@@ -532,14 +561,33 @@ class _Validator:
         return obj
 
 
+def _kinds(alts: list[Any]) -> dict[str, type]:
+    """{kind: section} when every alternative is a section with its own literal `kind`; else empty."""
+    out: dict[str, type] = {}
+    for alt in alts:
+        f = getattr(alt, "__dataclass_fields__", {}).get("kind")
+        if f is None or not isinstance(f.default, str):
+            return {}
+        out[f.default] = alt
+    return out
+
+
 def _locate(node: _Node, key: str) -> _Node:
-    """The node a `problems()` key such as `tones` or `tones[1]` refers to (the section if absent)."""
-    name, _, index = key.partition("[")
-    target = node.value.get(name, node) if isinstance(node.value, dict) else node
-    if index and isinstance(target.value, list):
-        i = int(index.rstrip("]"))
-        if 0 <= i < len(target.value):
-            return target.value[i]
+    """The node a `problems()` key such as `tones`, `tones[1]` or `performance.cues[2].sphere` refers to.
+
+    The walk stops at the deepest node that exists (a key left at its default points at its section).
+    """
+    target = node
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if part.startswith("["):
+            i = int(part[1:-1])
+            if not (isinstance(target.value, list) and 0 <= i < len(target.value)):
+                break
+            target = target.value[i]
+        else:
+            if not (isinstance(target.value, dict) and part in target.value):
+                break
+            target = target.value[part]
     return target
 
 

@@ -7,6 +7,7 @@ generators all read these dataclasses; nothing else restates a default or a limi
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, NewType, Union
 
@@ -16,7 +17,9 @@ __all__ = [
     "RippleSpec", "RimSpec", "StageSpec", "SwaySpec", "BreathingSpec", "MoodSpec", "AudienceGroupSpec",
     "PulseSpec", "FlawSpec", "SpheresSpec", "InstrumentSpec", "PropsSpec", "GradientSpec", "StreaksSpec",
     "StarsSpec", "NebulaSpec", "ScreensSpec", "SkySpec", "AmbientSpec", "KeyLightSpec", "SpotlightSpec",
-    "LightsSpec", "CameraSpec", "SeedSpec",
+    "LightsSpec", "CameraSpec", "BurstSpec", "NoteCue", "PhraseCue", "RippleCue", "AudienceCue", "MoodCue",
+    "FlawCue", "SkyCue", "LightCue", "CameraCue", "CountdownCue", "HumCue", "Cue", "CUE_KINDS", "EASINGS",
+    "HumSpec", "PerformanceSpec", "SeedSpec",
 ]
 
 FORMAT_VERSION = 1
@@ -41,6 +44,10 @@ LIMITS = {
     "shards": 10_000,
     "file.bytes": 1 << 20,
     "extends.depth": 16,
+    "performance.cues": 4096,
+    "performance.notes": 8192,
+    "burst.count": 4096,
+    "burst.total": 1_000_000,
 }
 
 # Named sky palettes: (zenith, horizon, glow near the horizon), sRGB.
@@ -481,6 +488,295 @@ class CameraSpec:
                                     hi=1e8)
 
 
+# ------------------------------------------------------------------------------------------ performance
+
+EASINGS = ("linear", "smooth", "in", "out", "step")
+Easing = Literal["linear", "smooth", "in", "out", "step"]
+SphereRef = Union[int, Literal["instrument"]]
+"""A sphere's index (0-based, as in `props.spheres.flawed`) or `instrument`."""
+GroupRef = Union[int, str, None]
+"""An audience group: its index (0-based), its name, or none for every group."""
+_AT = "When the cue starts, in the performance's `unit` (seconds or beats) from its beginning."
+_EASE = ("How the change runs over the cue's length: linear, smooth (ease in and out), in (slow start), "
+         "out (slow end) or step (at once).")
+_LABEL = "A short caption for the timeline (e.g. the line of the dream the cue realises)."
+
+
+@dataclass(frozen=True)
+class BurstSpec:
+    """The burst of coloured particles a note blooms into, drifting away from where it sounded."""
+    palette: tuple[Color, ...] = param(("#3f2fbf", "#ffb02e", "#d4d9e2"), "Colours the particles draw from "
+                                       "(indigo ripples, wildfire golds, liquid silver).",
+                                       min_items=1, max_items=16)
+    count: int = param(160, "Particles in the burst; 0 for none.", lo=0, limit="burst.count")
+    spread: float = param(1.6, "How far they fly out, metres.", lo=0.0, hi=1e3)
+    drift: float = param(0.35, "How fast they rise and drift once flung out, metres per second.",
+                         lo=-100.0, hi=100.0)
+    life: float = param(2.5, "How long a particle glows before it fades, seconds (each varies around it).",
+                        gt=0.0, hi=600.0)
+    size: float = param(0.06, "Particle size, metres.", gt=0.0, hi=100.0)
+
+
+@dataclass(frozen=True)
+class NoteCue:
+    """A sphere (or the instrument) sounds: its tone plays, its light flares, a burst blooms, a ring runs."""
+    kind: Literal["note"] = param("note", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(1.5, "How long the note sounds, in the performance's unit.", gt=0.0, hi=1e5)
+    sphere: SphereRef = param(0, "Which sphere sounds (index) or `instrument`.", lo=0, hi=63)
+    tone: Union[Tone, None] = param(None, "The tone played; default: the sphere's own (the instrument: C5).")
+    level: float = param(0.8, "Loudness, 0…1.", lo=0.0, hi=1.0)
+    flare: float = param(1.0, "How brightly its light flares, 0…1.", lo=0.0, hi=1.0)
+    ripple: float = param(0.05, "Height of the ripple ring it starts on the stage beneath it, metres; 0 for "
+                                "none.", lo=0.0, hi=5.0)
+    burst: BurstSpec = section(BurstSpec, "The burst of particles.")
+    label: str = param("", _LABEL)
+
+    def problems(self) -> list[tuple[str, str]]:
+        from .tones import tone_error
+
+        err = tone_error(self.tone) if self.tone is not None else None
+        return [("tone", err)] if err else []
+
+
+@dataclass(frozen=True)
+class PhraseCue:
+    """A phrase: notes in turn on one voice (`tones`), or on several spheres each in its own tone (`spheres`).
+
+    Shorthand for note cues `step` apart; the last one lingers for `last`.
+    """
+    kind: Literal["phrase"] = param("phrase", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(1.2, "How long each note sounds, in the performance's unit.", gt=0.0, hi=1e5)
+    sphere: SphereRef = param("instrument", "The voice `tones` are played on: a sphere (index) or "
+                                            "`instrument`.", lo=0, hi=63)
+    tones: tuple[Tone, ...] = param((), "The notes, in order, on `sphere` (note names or Hz).",
+                                    max_items=256)
+    spheres: tuple[int, ...] = param((), "Or: spheres that sound in turn, each its own tone.", lo=0, hi=63,
+                                     max_items=256)
+    step: float = param(0.6, "Time from one note's start to the next, in the performance's unit.",
+                        gt=0.0, hi=1e5)
+    last: Union[float, None] = param(None, "How long the last note lingers, in the unit; default: `length`.",
+                                     gt=0.0, hi=1e5)
+    level: float = param(0.8, "Loudness, 0…1.", lo=0.0, hi=1.0)
+    flare: float = param(1.0, "How brightly the voice flares at each note, 0…1.", lo=0.0, hi=1.0)
+    ripple: float = param(0.05, "Height of each note's ripple ring, metres; 0 for none.", lo=0.0, hi=5.0)
+    burst: BurstSpec = section(BurstSpec, "The burst each note blooms into.")
+    label: str = param("", _LABEL)
+
+    def problems(self) -> list[tuple[str, str]]:
+        from .tones import tone_error
+
+        if bool(self.tones) == bool(self.spheres):
+            return [("tones", "give either tones (on one voice) or spheres (each its own tone), not "
+                              + ("both" if self.tones else "neither"))]
+        return [(f"tones[{i}]", err) for i, tone in enumerate(self.tones) if (err := tone_error(tone))]
+
+
+@dataclass(frozen=True)
+class RippleCue:
+    """Rings on the stage surface, one after another: uncertain steps on liquid silver."""
+    kind: Literal["ripple"] = param("ripple", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(4.0, "How long each ring runs before it has died away, in the unit.",
+                          gt=0.0, hi=1e5)
+    points: tuple[Vec2, ...] = param(((0.0, 0.0),), "Where the rings start (x, z), metres from the "
+                                     "performer's mark.", lo=-1e4, hi=1e4, min_items=1, max_items=64)
+    step: float = param(0.8, "Time from one ring to the next, in the unit.", lo=0.0, hi=1e5)
+    amplitude: float = param(0.05, "Height of each ring, metres.", lo=0.0, hi=5.0)
+    label: str = param("", _LABEL)
+
+
+POSE_ACTIONS = ("bow", "rise", "turn", "reach", "lean")
+
+
+@dataclass(frozen=True)
+class AudienceCue:
+    """A group reacts, eased in over `fade` and out again by the cue's end.
+
+    sway: phases pulled into unison, so the crowd sways together; breathe: breaths in unison and deeper;
+    dissolve: the mist dissolves and reforms; bow, rise, turn (towards the stage), reach (out), lean (in,
+    closer: eyes zoom in): poses.
+    """
+    kind: Literal["audience"] = param("audience", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(6.0, "How long the reaction lasts, in the unit.", gt=0.0, hi=1e5)
+    group: GroupRef = param(None, "The group (index or name); default: every group.", lo=0, hi=15)
+    action: Literal["sway", "breathe", "dissolve", "bow", "rise", "turn", "reach", "lean"] = param(
+        "sway", "What the group does.")
+    amount: float = param(1.0, "How strongly, 0…1.", lo=0.0, hi=1.0)
+    fade: float = param(1.5, "Time to ease in, and to ease out before the end, in the unit.", lo=0.0, hi=1e5)
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class MoodCue:
+    """A group's colour (and the sky screens that follow it) turns to a colour over the cue's length."""
+    kind: Literal["mood"] = param("mood", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(8.0, "How long the turn takes, in the unit.", lo=0.0, hi=1e5)
+    group: GroupRef = param(None, "The group (index or name); default: every group.", lo=0, hi=15)
+    to: Color = param("#ff2d3f", "The colour it turns to.")
+    strength: float = param(1.0, "How far the glow moves to it, 0…1.", lo=0.0, hi=1.0)
+    flicker: float = param(0.0, "How much the following screens flicker with it, 0…1.", lo=0.0, hi=1.0)
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class FlawCue:
+    """A flawed sphere fails further over the cue's length; each field given is where it ends up.
+
+    A flawed sphere that a flaw cue names starts the performance whole (cracks hidden, steady light, pure
+    tone); one that no cue names stays as `props.spheres.flaw` describes it throughout.
+    """
+    kind: Literal["flaw"] = param("flaw", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(10.0, "How long the change takes, in the unit.", lo=0.0, hi=1e5)
+    sphere: int = param(0, "The flawed sphere (index; it must be listed in props.spheres.flawed).",
+                        lo=0, hi=63)
+    reveal: float = param(1.0, "How far the fractures have spread along their length, 0…1.", lo=0.0, hi=1.0)
+    flicker: Union[float, None] = param(None, "Depth of the flicker, 0…1; default: the flaw's own.",
+                                        lo=0.0, hi=1.0)
+    buzz: Union[float, None] = param(None, "Buzz in its tone, 0…1; default: the flaw's own.", lo=0.0, hi=1.0)
+    detune: Union[float, None] = param(None, "How far its tone has soured, cents; default: the flaw's own.",
+                                       lo=-1200.0, hi=1200.0)
+    shards: float = param(1.0, "How fast shards flake off, relative to the flaw's own rate.", lo=0.0, hi=20.0)
+    shatter: bool = param(False, "It shatters at the end of the cue.")
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class SkyCue:
+    """The sky moves to another palette over the cue's length."""
+    kind: Literal["sky"] = param("sky", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(10.0, "How long the change takes, in the unit.", lo=0.0, hi=1e5)
+    to: SkyPaletteName = param("night", "The palette it moves to.")
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class LightCue:
+    """A spotlight sweeps to a target, changes colour or strength, or switches on or off."""
+    kind: Literal["light"] = param("light", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(2.0, "How long the change takes, in the unit.", lo=0.0, hi=1e5)
+    light: int = param(0, "Which spotlight (index in lights.spotlights).", lo=0, hi=15)
+    target: Union[Literal["stage", "mark"], Vec3, None] = param(
+        None, "Where it sweeps to: stage, mark or a point (x, y, z); default: where it points.",
+        lo=-1e6, hi=1e6)
+    color: Union[Color, None] = param(None, "Colour it turns to; default: unchanged.")
+    intensity: Union[float, None] = param(None, "Strength it moves to; default: unchanged.", lo=0.0, hi=1e4)
+    lit: Union[bool, None] = param(None, "false: it goes out; true: it comes back on (at `intensity`, or its "
+                                         "own strength).")
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class CameraCue:
+    """A shot: a framing, or a position and look-at, reached by a cut or an eased move."""
+    kind: Literal["camera"] = param("camera", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(3.0, "How long an eased move takes, in the unit.", lo=0.0, hi=1e5)
+    framing: Literal["stage", "performer"] = param("stage", "The framing, where position or look_at is "
+                                                            "not given (as in `camera`).")
+    position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: from `framing`.",
+                                        lo=-1e7, hi=1e7)
+    look_at: Union[Vec3, None] = param(None, "Point looked at; default: from `framing`.", lo=-1e7, hi=1e7)
+    fov: Union[float, None] = param(None, "Field of view, degrees; default: the camera's.", lo=5.0, hi=150.0)
+    move: Literal["cut", "ease"] = param("ease", "cut: jump there at `at`; ease: move there over `length`.")
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class CountdownCue:
+    """A chronometer in the scene that shows the time left, running from `seconds` to nothing."""
+    kind: Literal["countdown"] = param("countdown", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: Union[float, None] = param(None, "How long it runs, in the unit; default: `seconds`.",
+                                       gt=0.0, hi=1e5)
+    seconds: float = param(120.0, "The time it shows at its start, seconds.", gt=0.0, hi=1e6)
+    style: Literal["stardust", "sand", "mercury"] = param(
+        "stardust", "What it is made of: coalescing stardust, falling sand or flowing liquid mercury.")
+    position: Vec3 = param((-9.0, 6.0, -4.0), "Where it floats, metres from the stage centre (x, y above "
+                                             "the stage surface, z).", lo=-1e5, hi=1e5)
+    size: float = param(3.0, "Its height, metres.", gt=0.0, hi=1e4)
+    swirl: float = param(3.0, "How much faster it swirls at the end than at the start (0: steady).",
+                         lo=0.0, hi=100.0)
+    linger: float = param(2.0, "How long it stays at nothing after it runs out, seconds.", lo=0.0, hi=1e5)
+    label: str = param("", _LABEL)
+
+
+@dataclass(frozen=True)
+class HumCue:
+    """The ambient drone of the place moves: it deepens (lower pitch), swells or fades, or sours."""
+    kind: Literal["hum"] = param("hum", "The cue's kind.")
+    at: float = param(0.0, _AT, lo=0.0, hi=1e6)
+    length: float = param(10.0, "How long the change takes, in the unit.", lo=0.0, hi=1e5)
+    pitch: Union[Tone, None] = param(None, "The pitch it moves to (note name or Hz); default: unchanged.")
+    level: Union[float, None] = param(None, "Loudness it moves to, 0…1; default: unchanged.", lo=0.0, hi=1.0)
+    sour: Union[float, None] = param(None, "Dissonance it moves to, 0 (pure) … 1 (sour); default: unchanged.",
+                                     lo=0.0, hi=1.0)
+    ease: Easing = param("smooth", _EASE)
+    label: str = param("", _LABEL)
+
+    def problems(self) -> list[tuple[str, str]]:
+        from .tones import tone_error
+
+        err = tone_error(self.pitch) if self.pitch is not None else None
+        return [("pitch", err)] if err else []
+
+
+Cue = Union[NoteCue, PhraseCue, RippleCue, AudienceCue, MoodCue, FlawCue, SkyCue, LightCue, CameraCue,
+            CountdownCue, HumCue]
+"""One cue of the score; its `kind` says which."""
+CUE_KINDS: dict[str, type] = {c.__dataclass_fields__["kind"].default: c for c in typing.get_args(Cue)}
+
+
+@dataclass(frozen=True)
+class HumSpec:
+    """The ambient drone of the place, as the performance opens."""
+    pitch: Tone = param("C2", "Its pitch (note name or Hz).")
+    level: float = param(0.0, "Loudness, 0 (silent) … 1.", lo=0.0, hi=1.0)
+    sour: float = param(0.0, "Dissonance, 0 (pure) … 1 (sour).", lo=0.0, hi=1.0)
+
+    def problems(self) -> list[tuple[str, str]]:
+        from .tones import tone_error
+
+        err = tone_error(self.pitch)
+        return [("pitch", err)] if err else []
+
+
+@dataclass(frozen=True)
+class PerformanceSpec:
+    """The score: cues that change the scene over time. Without cues the scene is a still life with loops.
+
+    Overlapping cues compose by one rule: a cue that moves a value (mood, flaw, sky, light, camera, hum)
+    takes it over from wherever it stands when the cue starts, so the latest-started cue wins and an
+    earlier one still running is cut off there; momentary cues (notes, ripples, audience reactions) add
+    up, each with its own envelope, and the sum is clamped to its range.
+    """
+    duration: Union[float, None] = param(None, "Length of the performance, in `unit`; default: until the "
+                                               "last cue has ended.", gt=0.0, hi=1e6)
+    unit: Literal["seconds", "beats"] = param("seconds", "What `at`, `length` and `duration` count: seconds, "
+                                                         "or beats at `tempo`.")
+    tempo: Union[float, None] = param(None, "Beats per minute (needed when unit is beats).", gt=0.0, hi=1000.0)
+    loop: bool = param(False, "Start again at the end (else the final state holds).")
+    hum: HumSpec = section(HumSpec, "The ambient drone.")
+    cues: tuple[Cue, ...] = param((), "The cues, in any order.", max_items=LIMITS["performance.cues"])
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.unit == "beats" and self.tempo is None:
+            return [("tempo", "unit is beats, so a tempo (beats per minute) is needed")]
+        return []
+
+
 # ------------------------------------------------------------------------------------------------- seed
 
 @dataclass(frozen=True)
@@ -499,9 +795,60 @@ class SeedSpec:
     sky: SkySpec = section(SkySpec, "The sky.")
     lights: LightsSpec = section(LightsSpec, "Lights.")
     camera: CameraSpec = section(CameraSpec, "The starting view.")
+    performance: PerformanceSpec = section(PerformanceSpec, "The score that plays the scene over time.")
 
     def problems(self) -> list[tuple[str, str]]:
         total = sum(g.count for g in self.audience)
         if total > LIMITS["audience.total"]:
             return [("audience", f"{total} figures in all is above the limit of {LIMITS['audience.total']}")]
-        return []
+        return self._cue_problems()
+
+    def _cue_problems(self) -> list[tuple[str, str]]:
+        """Cues that name a sphere, group or light the scene does not have."""
+        out: list[tuple[str, str]] = []
+        spheres = self.props.spheres
+        names = [g.name for g in self.audience]
+        lights = len(self.lights.spotlights)
+        notes = particles = 0
+
+        def sphere(path: str, ref: Any) -> None:
+            if ref == "instrument":
+                if not self.props.instrument.enabled:
+                    out.append((path, "the scene has no instrument (props.instrument.enabled is false)"))
+            elif ref >= spheres.count:
+                out.append((path, f"no sphere {ref}: the scene has {spheres.count} (0…{spheres.count - 1})"
+                            if spheres.count else f"no sphere {ref}: the scene has no spheres"))
+
+        for i, cue in enumerate(self.performance.cues):
+            at = f"performance.cues[{i}]"
+            if isinstance(cue, (NoteCue, PhraseCue)):
+                count = 1 if isinstance(cue, NoteCue) else len(cue.tones) + len(cue.spheres)
+                notes += count
+                particles += count * cue.burst.count
+                if isinstance(cue, NoteCue) or cue.tones:
+                    sphere(f"{at}.sphere", cue.sphere)
+                if isinstance(cue, PhraseCue):
+                    for j, ref in enumerate(cue.spheres):
+                        sphere(f"{at}.spheres[{j}]", ref)
+            if isinstance(cue, (AudienceCue, MoodCue)) and cue.group is not None:
+                if isinstance(cue.group, str) and cue.group not in names:
+                    known = ", ".join(repr(n) for n in names if n) or "none has a name"
+                    out.append((f"{at}.group", f"no audience group named {cue.group!r} (groups: {known})"))
+                elif isinstance(cue.group, int) and cue.group >= len(self.audience):
+                    out.append((f"{at}.group", f"no audience group {cue.group}: the scene has "
+                                               f"{len(self.audience)}"))
+            if isinstance(cue, FlawCue):
+                if cue.sphere >= spheres.count:
+                    sphere(f"{at}.sphere", cue.sphere)
+                elif cue.sphere not in spheres.flawed:
+                    out.append((f"{at}.sphere", f"sphere {cue.sphere} is not flawed (list it in "
+                                                "props.spheres.flawed)"))
+            if isinstance(cue, LightCue) and cue.light >= lights:
+                out.append((f"{at}.light", f"no spotlight {cue.light}: the scene has {lights}"))
+        if notes > LIMITS["performance.notes"]:
+            out.append(("performance.cues", f"{notes} notes in all is above the limit of "
+                                            f"{LIMITS['performance.notes']}"))
+        if particles > LIMITS["burst.total"]:
+            out.append(("performance.cues", f"{particles} burst particles in all is above the limit of "
+                                            f"{LIMITS['burst.total']}"))
+        return out

@@ -155,8 +155,18 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
         args = typing.get_args(tp)
         if data is None and type(None) in args:
             return None
+        alts = [a for a in args if a is not type(None)]
+        tagged = {getattr(a, "KIND"): a for a in alts if isinstance(getattr(a, "KIND", None), str)}
+        if tagged and len(tagged) == len(alts):   # the performance's events: `kind` says which record
+            kind = data.get("kind") if isinstance(data, dict) else None
+            if kind not in tagged:
+                raise SceneFormatError(f"{where}.kind: {kind!r} is not one of {', '.join(tagged)}")
+            record = _decode(data, tagged[kind], meta, where)
+            if record.kind != kind:
+                raise SceneFormatError(f"{where}.kind: {kind!r}")
+            return record
         errors = []
-        for alt in (a for a in args if a is not type(None)):
+        for alt in alts:
             try:
                 return _decode(data, alt, meta, where)
             except SceneFormatError as exc:

@@ -10,6 +10,8 @@ import numpy as np
 
 from .. import __version__
 from ..model import Record, value
+from ..perform.model import Performance
+from ..perform.resolve import resolve_performance
 from ..rng import seed_to_int, stream
 from ..seedfile import spec_hash
 from ..spec import SeedSpec
@@ -44,6 +46,7 @@ class Scene(Record):
     camera: Camera = value("The starting view.")
     bounds_min: tuple[float, float, float] = value("Lowest corner of everything but the sky, metres.")
     bounds_max: tuple[float, float, float] = value("Highest corner of everything but the sky, metres.")
+    performance: Performance = value("The score, resolved: what happens when (perform.state_at reads it).")
 
 
 def _bounds(terrain: Terrain, stage: Stage, audience: tuple[AudienceGroup, ...],
@@ -87,9 +90,12 @@ def generate(spec: SeedSpec, progress: Progress | None = None) -> Scene:
                 + [g.dome_radius for g in spec.audience if g.layout == "sky-dome" and g.count])
     camera = generate_camera(spec.camera, stage, terrain, reach=reach)
     lo, hi = _bounds(terrain, stage, audience, props)
+    performance = resolve_performance(spec, seed_to_int(seed), stage, audience, props, lights, camera, terrain,
+                                      reach=reach)
     report(1.0, "done")
     return Scene(
         name=spec.name, seed=seed, seed_hex=f"{seed_to_int(seed):016x}", generator_version=__version__,
         spec_hash=spec_hash(spec), spec=spec, terrain=terrain, stage=stage, audience=audience, props=props,
         sky=sky, lights=lights, camera=camera, bounds_min=lo, bounds_max=hi,
+        performance=performance,
     )

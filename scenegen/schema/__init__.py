@@ -9,7 +9,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from ..seedfile import spec_fields, spec_to_data
+from ..seedfile import _kinds, spec_fields, spec_to_data
 from ..spec import SeedSpec
 
 __all__ = ["seed_schema", "scene_schema", "shipped_schema", "SCHEMA_DIR"]
@@ -44,6 +44,11 @@ def _spec_type(tp: Any, meta: dict) -> dict[str, Any]:
     if origin is Literal:
         return {"enum": list(typing.get_args(tp))}
     if origin in (Union, types.UnionType):
+        kinds = _kinds([a for a in typing.get_args(tp) if a is not type(None)])
+        if kinds:   # a discriminated union (the cues of a score): `kind` picks the section
+            return {"type": "object", "required": ["kind"],
+                    "properties": {"kind": {"enum": list(kinds)}},
+                    "oneOf": [{**_spec_object(c), "required": ["kind"]} for c in kinds.values()]}
         return {"anyOf": [{"type": "null"} if a is type(None) else _spec_type(a, meta)
                           for a in typing.get_args(tp)]}
     if origin is tuple:
@@ -134,6 +139,8 @@ def _record_object(cls: type, doc: str | None = None) -> dict[str, Any]:
         sub = _record_type(hints[f.name], meta)
         if "dtype" not in meta and meta.get("doc"):
             sub = {"description": meta["doc"], **sub}
+        if f.name == "kind" and isinstance(getattr(cls, "KIND", None), str):
+            sub = {"description": sub.get("description", ""), "const": getattr(cls, "KIND")}
         props[f.name] = sub
     return {"type": "object", "description": doc or (cls.__doc__ or "").strip().splitlines()[0],
             "required": list(props), "additionalProperties": False, "properties": props}

@@ -1,0 +1,230 @@
+"""The performance's sound: notes in their voices' timbres, the hum, bursts and shatters, mixed to 16-bit stereo.
+
+Every sample is a closed-form function of its absolute index (no running state but the hum's phase, a
+sum from the very first sample), so a stretch mixed alone is the same bytes as that stretch of the whole,
+and the same scene gives the same bytes every run. Synthesis is vectorized: each note is computed over
+its own span in one go, the hum over the whole window at once.
+
+Levels: notes at NOTE_GAIN·level, the hum at HUM_GAIN·level, and the sum through a soft limiter
+(CEILING·tanh(x / CEILING)) whose ceiling lies below −1 dBFS, so the mix never clips and its peak stays
+at or below −1 dBFS however many notes pile up.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import wave
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from ..audio import INSTRUMENT_PARTIALS, PARTIALS, voice_at
+from ..fileio import write_output
+from .model import FlawEvent, HumEvent, NoteEvent, Performance
+from .timeline import _hash01, hum_at, track
+
+__all__ = ["RATE", "CEILING", "NOTE_GAIN", "HUM_GAIN", "mix", "mix_float", "write_wav", "wav_bytes",
+           "note_sound_hz"]
+
+RATE = 48_000
+CEILING = 10.0 ** (-1.05 / 20.0)    # a hair under −1 dBFS, so rounding to 16 bits cannot cross it
+NOTE_GAIN = 0.32
+HUM_GAIN = 0.22
+_INSTRUMENT_DECAY = 2.2            # the instrument rings longer than a struck sphere
+_INSTRUMENT_ATTACK = 0.035
+_SPARKLES = 8                      # high pings of a burst: its particles catching the light, heard
+_SPARKLE_SPAN = 0.7                # seconds over which they fall
+_SPARKLE_DECAY = 0.12
+_SPARKLE_GAIN = 0.05
+_SHATTER_GAIN = 0.55
+_SHATTER_RATIOS = (1.0, 2.756, 5.404, 8.933, 13.34)   # the sphere's own modes, breaking apart
+_SHATTER_DECAY = 1.1
+_SHATTER_NOISE_DECAY = 0.35
+
+
+def _pan(pan: float) -> tuple[float, float]:
+    """Equal-power gains (left, right) for a position −1 … 1."""
+    a = (pan + 1.0) * math.pi / 4.0
+    return math.cos(a), math.sin(a)
+
+
+def _flaw_at(perf: Performance, scene: Any, sphere: int, c: float) -> tuple[float, float, float]:
+    """(buzz, detune cents, warp) of a sphere at performance clock c (0s for a sound sphere)."""
+    spheres = scene.props.spheres
+    k = int(spheres.flaw_i[sphere])
+    if k < 0:
+        return 0.0, 0.0, 0.0
+    flaw = spheres.flaws[k]
+    mine = [ev for ev in perf.cues if isinstance(ev, FlawEvent) and ev.sphere == sphere]
+    if not mine:
+        return float(flaw.buzz), float(flaw.detune_cents), float(flaw.buzz)
+    buzz = float(track(c, lambda _x: np.zeros(1), mine, lambda ev: [ev.buzz])[0])
+    cents = float(track(c, lambda _x: np.zeros(1), mine, lambda ev: [ev.detune])[0])
+    return buzz, cents, buzz
+
+
+def note_sound_hz(scene: Any, note: NoteEvent) -> float:
+    """The frequency a note actually sounds: its tone, detuned by its sphere's flaw at the note's start."""
+    if note.sphere < 0:
+        return note.hz
+    _, cents, _ = _flaw_at(scene.performance, scene, note.sphere, note.at)
+    return note.hz * 2.0 ** (cents / 1200.0)
+
+
+def _span(at: float, length: float, n0: int, n1: int, rate: int) -> tuple[int, int, int]:
+    """(start sample of the event, first and last+1 sample of it inside the window [n0, n1))."""
+    s0 = int(round(at * rate))
+    s1 = s0 + int(round(length * rate))
+    return s0, max(s0, n0), min(s1, n1)
+
+
+def _notes(scene: Any, perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
+    spheres = scene.props.spheres
+    for ev in perf.cues:
+        if not isinstance(ev, NoteEvent):
+            continue
+        s0, a, b = _span(ev.at, ev.length, n0, n1, rate)
+        if a < b:
+            tt = (np.arange(a, b, dtype=np.float64) - s0) / rate
+            if ev.sphere < 0:
+                y = voice_at(ev.hz, tt, ev.length, rate, partials=INSTRUMENT_PARTIALS, decay=_INSTRUMENT_DECAY,
+                             attack=_INSTRUMENT_ATTACK)
+            else:
+                buzz, cents, warp = _flaw_at(perf, scene, ev.sphere, ev.at)
+                k = int(spheres.flaw_i[ev.sphere])
+                buzz_hz = float(spheres.flaws[k].buzz_hz) if k >= 0 else 0.0
+                y = voice_at(ev.hz * 2.0 ** (cents / 1200.0), tt, ev.length, rate, partials=PARTIALS,
+                             buzz=buzz, buzz_hz=buzz_hz, warp=warp)
+            left, right = _pan(ev.pan)
+            y *= NOTE_GAIN * ev.level
+            out[a - n0:b - n0, 0] += left * y
+            out[a - n0:b - n0, 1] += right * y
+        if ev.burst_count:
+            _sparkles(ev, out, n0, n1, rate)
+
+
+def _sparkles(ev: NoteEvent, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
+    """A burst, heard: a few faint high pings falling after the note, their times and pitches hashed."""
+    j = np.arange(_SPARKLES, dtype=np.int64)
+    when = ev.at + 0.03 + _SPARKLE_SPAN * _hash01(ev.burst_seed, j, 11)
+    ratio = 2.0 + 3.0 * _hash01(ev.burst_seed, j, 12)
+    side = 2.0 * _hash01(ev.burst_seed, j, 13) - 1.0
+    gain = _SPARKLE_GAIN * ev.level * min(1.0, ev.burst_count / 160.0)
+    for i in range(_SPARKLES):
+        f = min(ev.hz * float(ratio[i]), 0.4 * rate)
+        length = 6.0 * _SPARKLE_DECAY
+        s0, a, b = _span(float(when[i]), length, n0, n1, rate)
+        if a >= b:
+            continue
+        tt = (np.arange(a, b, dtype=np.float64) - s0) / rate
+        y = gain * np.exp(-tt / _SPARKLE_DECAY) * np.sin(2.0 * np.pi * f * tt) * np.minimum(tt / 0.004, 1.0)
+        left, right = _pan(max(-1.0, min(1.0, ev.pan + 0.5 * float(side[i]))))
+        out[a - n0:b - n0, 0] += left * y
+        out[a - n0:b - n0, 1] += right * y
+
+
+def _shatters(scene: Any, perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
+    """A sphere breaking: its modes torn apart (detuned, decaying) over a crack of hashed noise."""
+    spheres = scene.props.spheres
+    done: set[int] = set()
+    stage = scene.stage
+    for ev in perf.cues:
+        if not (isinstance(ev, FlawEvent) and ev.shatter) or ev.sphere in done:
+            continue
+        first = min(e.at + e.length for e in perf.cues
+                    if isinstance(e, FlawEvent) and e.shatter and e.sphere == ev.sphere)
+        done.add(ev.sphere)
+        length = 5.0 * _SHATTER_DECAY
+        s0, a, b = _span(first, length, n0, n1, rate)
+        if a >= b:
+            continue
+        idx = np.arange(a, b, dtype=np.int64)
+        tt = (idx - s0).astype(np.float64) / rate
+        hz = float(spheres.sound_hz_i[ev.sphere])
+        seed = 0x5A77E2 + ev.sphere
+        y = np.zeros_like(tt)
+        for m, ratio in enumerate(_SHATTER_RATIOS):
+            f = hz * ratio * (1.0 + 0.03 * (float(_hash01(seed, np.array([m]), 1)[0]) - 0.5))
+            if f < 0.45 * rate:
+                y += np.exp(-tt * (1.0 + m) / _SHATTER_DECAY) * np.sin(2.0 * np.pi * f * tt) / (1.0 + m)
+        noise = 2.0 * _hash01(seed, idx, 2) - 1.0
+        y += 0.8 * noise * np.exp(-tt / _SHATTER_NOISE_DECAY)
+        y *= _SHATTER_GAIN * np.minimum(tt / 0.002, 1.0) * np.minimum((length - tt) / 0.05, 1.0)
+        x = float(spheres.center_i[ev.sphere][0]) - stage.center[0]
+        left, right = _pan(max(-1.0, min(1.0, x / max(stage.radius, 1e-6))))
+        out[a - n0:b - n0, 0] += left * y
+        out[a - n0:b - n0, 1] += right * y
+
+
+def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
+    """The drone: three harmonics, a slow swell, a second voice a hair sharp on the right; sourness adds
+    a beating, out-of-tune voice and a tritone above. Its phase is summed from sample 0, so any window
+    continues it exactly."""
+    levels = [perf.hum_level] + [ev.level for ev in perf.cues if isinstance(ev, HumEvent) and ev.level is not None]
+    if max(levels) <= 0.0 or n1 <= n0:
+        return
+    idx = np.arange(n1, dtype=np.float64)
+    t = idx / rate
+    d = perf.duration
+    clock = np.mod(t, d) if perf.loop and d > 0 else np.clip(t, 0.0, d)
+    state = hum_at(perf, clock)
+    level, sour = state[n0:, 1], state[n0:, 2]
+    cycles = np.cumsum(state[:, 0]) / rate       # ∫ pitch dt, in turns: pitch glides stay continuous
+    turns = cycles[n0:] - state[n0:, 0] / rate
+    tw = t[n0:]
+    swell = 1.0 + 0.15 * np.sin(2.0 * np.pi * 0.11 * tw)
+    ph = 2.0 * np.pi * turns
+    base = np.sin(ph) + 0.5 * np.sin(2.0 * ph) + 0.25 * np.sin(3.0 * ph)
+    sharp = 2.0 * np.pi * 1.0015 * turns + 0.7
+    right = np.sin(sharp) + 0.5 * np.sin(2.0 * sharp) + 0.25 * np.sin(3.0 * sharp)
+    sour_voice = 0.6 * np.sin(2.0 * np.pi * 1.0116 * turns) + 0.35 * np.sin(2.0 * np.pi * math.sqrt(2.0) * turns)
+    gain = HUM_GAIN * level * swell / 1.75
+    out[:, 0] += gain * (base + sour * sour_voice)
+    out[:, 1] += gain * (right + sour * sour_voice)
+
+
+def mix_float(scene: Any, start: float = 0.0, end: float | None = None, rate: int = RATE) -> np.ndarray:
+    """The mix before limiting, float64 (n, 2): for analysis."""
+    perf: Performance = scene.performance
+    stop = perf.duration if end is None else float(end)
+    n0, n1 = int(round(max(start, 0.0) * rate)), int(round(max(stop, 0.0) * rate))
+    n1 = max(n1, n0)
+    out = np.zeros((n1 - n0, 2), dtype=np.float64)
+    _hum(perf, out, n0, n1, rate)
+    _notes(scene, perf, out, n0, n1, rate)
+    _shatters(scene, perf, out, n0, n1, rate)
+    return out
+
+
+def mix(scene: Any, start: float = 0.0, end: float | None = None, rate: int = RATE) -> np.ndarray:
+    """The performance's sound from `start` to `end` seconds (default: its whole length): int16 (n, 2).
+
+    Deterministic to the byte; a window is exactly that stretch of the whole mix; peak ≤ −1 dBFS.
+    """
+    x = mix_float(scene, start, end, rate)
+    y = CEILING * np.tanh(x / CEILING)
+    return np.round(y * 32767.0).astype(np.int16)
+
+
+def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
+    """A 16-bit PCM WAV file of int16 samples (n, channels)."""
+    data = np.ascontiguousarray(np.asarray(samples, dtype=np.int16).astype("<i2"))
+    channels = 1 if data.ndim == 1 else data.shape[1]
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(data.tobytes())
+    return buf.getvalue()
+
+
+def write_wav(target: str | os.PathLike | BinaryIO, samples: np.ndarray, rate: int = RATE) -> None:
+    """Write samples as a WAV file: a path (atomically; "-" is standard output) or an open binary file."""
+    data = wav_bytes(samples, rate)
+    if hasattr(target, "write"):
+        target.write(data)   # type: ignore[union-attr]
+    else:
+        write_output(target, data)   # type: ignore[arg-type]
