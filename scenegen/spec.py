@@ -626,23 +626,25 @@ class MoodCue:
 
 @dataclass(frozen=True)
 class FlawCue:
-    """A flawed sphere fails further over the cue's length; each field given is where it ends up.
+    """A flawed sphere fails further: each field given moves there over the cue's length, the others stay.
 
-    A flawed sphere that a flaw cue names starts the performance whole (cracks hidden, steady light, pure
-    tone); one that no cue names stays as `props.spheres.flaw` describes it throughout.
+    A cue that gives none of reveal, flicker, buzz, detune and shards moves them all to the flaw that
+    `props.spheres.flaw` declares (fully failed). A flawed sphere that a flaw cue names starts the
+    performance whole (cracks hidden, steady light, pure tone, no shards); one that no cue names stays as
+    declared throughout.
     """
     kind: Literal["flaw"] = param("flaw", "The cue's kind.")
     at: float = param(0.0, _AT, lo=0.0, hi=1e6)
     length: float = param(10.0, "How long the change takes, in the unit.", lo=0.0, hi=1e5)
     sphere: int = param(0, "The flawed sphere (index; it must be listed in props.spheres.flawed).",
                         lo=0, hi=63)
-    reveal: float = param(1.0, "How far the fractures have spread along their length, 0…1.", lo=0.0, hi=1.0)
-    flicker: Union[float, None] = param(None, "Depth of the flicker, 0…1; default: the flaw's own.",
-                                        lo=0.0, hi=1.0)
-    buzz: Union[float, None] = param(None, "Buzz in its tone, 0…1; default: the flaw's own.", lo=0.0, hi=1.0)
-    detune: Union[float, None] = param(None, "How far its tone has soured, cents; default: the flaw's own.",
-                                       lo=-1200.0, hi=1200.0)
-    shards: float = param(1.0, "How fast shards flake off, relative to the flaw's own rate.", lo=0.0, hi=20.0)
+    reveal: Union[float, None] = param(None, "How far the fractures have spread along their length, 0…1.",
+                                       lo=0.0, hi=1.0)
+    flicker: Union[float, None] = param(None, "Depth of the flicker, 0…1.", lo=0.0, hi=1.0)
+    buzz: Union[float, None] = param(None, "Buzz in its tone, 0…1.", lo=0.0, hi=1.0)
+    detune: Union[float, None] = param(None, "How far its tone has soured, cents.", lo=-1200.0, hi=1200.0)
+    shards: Union[float, None] = param(None, "How fast shards flake off, relative to the flaw's own rate.",
+                                       lo=0.0, hi=20.0)
     shatter: bool = param(False, "It shatters at the end of the cue.")
     ease: Easing = param("smooth", _EASE)
     label: str = param("", _LABEL)

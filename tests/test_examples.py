@@ -20,9 +20,9 @@ SEEDS = EXAMPLES_DIR
 # deliberate change of an algorithm or of an example); a change that was not meant to move the output
 # and still moves these is a determinism bug.
 GOLDEN = {
-    "grand-auditorium.yaml": "5750900fdbbcb77dfec121809e5bc316f33d9c1e3c9ec376e90ae7f5f28b0c28",
-    "liquid-silver-stage.yaml": "9f0130a34b2e850654fc2657dbb2db21706a7148e5164d5d43de536bb1c40c22",
-    "minimal.yaml": "38d5fa0cfe6dd03c70d3a28ca5c799e60eba3169811cbe0cddd4157a44863884",
+    "grand-auditorium.yaml": "aaac90aab64513269d46d6862704fdc58dab4889203009ad215400d218abad5d",
+    "liquid-silver-stage.yaml": "fb9a3d143031b6ae66faa766c119491903da0a5fc92d83a3a1b369733eacbf7d",
+    "minimal.yaml": "93645bd5f961d76aa88878675edef2c69da16d71123f4fdd17bbfa0cddb7018f",
 }
 
 _scenes: dict[str, Scene] = {}

@@ -156,7 +156,7 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
         if data is None and type(None) in args:
             return None
         alts = [a for a in args if a is not type(None)]
-        tagged = {getattr(a, "KIND"): a for a in alts if isinstance(getattr(a, "KIND", None), str)}
+        tagged = {a.KIND: a for a in alts if isinstance(getattr(a, "KIND", None), str)}
         if tagged and len(tagged) == len(alts):   # the performance's events: `kind` says which record
             kind = data.get("kind") if isinstance(data, dict) else None
             if kind not in tagged:

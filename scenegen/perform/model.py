@@ -97,7 +97,8 @@ class MoodEvent(Record):
 
 @dataclass(frozen=True, eq=False)
 class FlawEvent(Record):
-    """A flawed sphere's state moves to these values over the cue's length (and shatters at its end)."""
+    """A flawed sphere's state moves to these values over the cue's length (none: that one stays where it is),
+    and with `shatter` it breaks at the end."""
     KIND: ClassVar[str] = "flaw"
     kind: str = value("Always flaw.")
     at: float = value("Start, seconds.")
@@ -105,11 +106,11 @@ class FlawEvent(Record):
     source: int = value("Index of the seed file's cue it comes from.")
     label: str = value("Caption for the timeline.")
     sphere: int = value("The sphere.")
-    reveal: float = value("How far the cracks have spread along their length, 0…1.")
-    flicker: float = value("Depth of the flicker, 0…1.")
-    buzz: float = value("Buzz in its tone, 0…1.")
-    detune: float = value("How far its tone is off, cents.")
-    shards: float = value("Rate the shards flake off, relative to the flaw's own.")
+    reveal: Union[float, None] = value("How far the cracks have spread along their length, 0…1.")
+    flicker: Union[float, None] = value("Depth of the flicker, 0…1.")
+    buzz: Union[float, None] = value("Buzz in its tone, 0…1.")
+    detune: Union[float, None] = value("How far its tone is off, cents.")
+    shards: Union[float, None] = value("Rate the shards flake off, relative to the flaw's own.")
     shatter: bool = value("It shatters at at + length.")
     ease: str = value("Easing.")
 

@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from ..color import hex_to_linear
-from ..spec import (AudienceCue, CameraCue, CountdownCue, FlawCue, HumCue, LightCue, MoodCue, NoteCue,
-                    PerformanceSpec, PhraseCue, RippleCue, SkyCue, SpotlightSpec)
+from ..spec import (
+    AudienceCue,
+    CameraCue,
+    CountdownCue,
+    FlawCue,
+    HumCue,
+    LightCue,
+    MoodCue,
+    NoteCue,
+    PerformanceSpec,
+    PhraseCue,
+    RippleCue,
+    SkyCue,
+    SpotlightSpec,
+)
 from ..tones import tone_to_hz
-from .model import (AudienceEvent, CameraEvent, CountdownEvent, Event, FlawEvent, HumEvent, LightEvent,
-                    MoodEvent, NoteEvent, Performance, RippleEvent, SkyEvent)
+from .model import (
+    AudienceEvent,
+    CameraEvent,
+    CountdownEvent,
+    Event,
+    FlawEvent,
+    HumEvent,
+    LightEvent,
+    MoodEvent,
+    NoteEvent,
+    Performance,
+    RippleEvent,
+    SkyEvent,
+)
 
-__all__ = ["resolve_performance", "INSTRUMENT_TONE"]
+__all__ = ["resolve_performance", "INSTRUMENT_TONE", "SHATTER_TIME", "COUNTDOWN_FADE", "note_ring_life"]
 
 INSTRUMENT_TONE = "C5"
 """The instrument's tone where a note cue gives none."""
 _NOTE_RING_LIFE = 6.0        # seconds a note's ripple ring runs before it has died away
+COUNTDOWN_FADE = 0.5         # seconds the chronometer takes to appear and to vanish
+SHATTER_TIME = 1.2           # seconds from the first crack of a shatter to nothing left of the sphere
 
 
 def _t3(v: Any) -> tuple[float, float, float]:
@@ -108,13 +136,18 @@ class _Resolver:
     def flaw(self, cue: FlawCue, source: int) -> FlawEvent:
         spheres = self.props.spheres
         own = spheres.flaws[int(spheres.flaw_i[cue.sphere])]
+        given = [cue.reveal, cue.flicker, cue.buzz, cue.detune, cue.shards]
+        if all(v is None for v in given):     # no field given: all the way to the declared flaw
+            given = [1.0, own.flicker, own.buzz, own.detune_cents, 1.0]
+
+        def num(v: float | None) -> float | None:
+            return None if v is None else float(v)
+
+        reveal, flicker, buzz, detune, shards = (num(v) for v in given)
         return FlawEvent(
             kind="flaw", at=self.sec(cue.at), length=self.sec(cue.length), source=source, label=cue.label,
-            sphere=cue.sphere, reveal=float(cue.reveal),
-            flicker=float(own.flicker if cue.flicker is None else cue.flicker),
-            buzz=float(own.buzz if cue.buzz is None else cue.buzz),
-            detune=float(own.detune_cents if cue.detune is None else cue.detune),
-            shards=float(cue.shards), shatter=bool(cue.shatter), ease=cue.ease)
+            sphere=cue.sphere, reveal=reveal, flicker=flicker, buzz=buzz, detune=detune, shards=shards,
+            shatter=bool(cue.shatter), ease=cue.ease)
 
     def light(self, cue: LightCue, source: int) -> LightEvent:
         from ..gen.lights import spot_target
@@ -195,7 +228,9 @@ def _end(ev: Event) -> float:
         return ev.at + max(ev.length, ev.burst_life if ev.burst_count else 0.0,
                            _NOTE_RING_LIFE if ev.ripple > 0 else 0.0)
     if isinstance(ev, CountdownEvent):
-        return ev.at + ev.length + ev.linger
+        return ev.at + ev.length + ev.linger + COUNTDOWN_FADE
+    if isinstance(ev, FlawEvent) and ev.shatter:
+        return ev.at + ev.length + SHATTER_TIME
     return ev.at + ev.length
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..audio import INSTRUMENT_PARTIALS, PARTIALS, voice_at
 from ..fileio import write_output
 from .model import FlawEvent, HumEvent, NoteEvent, Performance
-from .timeline import _hash01, hum_at, track
+from .timeline import _const, _field, _hash01, hum_at, track
 
 __all__ = ["RATE", "CEILING", "NOTE_GAIN", "HUM_GAIN", "mix", "mix_float", "write_wav", "wav_bytes",
            "note_sound_hz"]
@@ -42,6 +42,7 @@ _SHATTER_GAIN = 0.55
 _SHATTER_RATIOS = (1.0, 2.756, 5.404, 8.933, 13.34)   # the sphere's own modes, breaking apart
 _SHATTER_DECAY = 1.1
 _SHATTER_NOISE_DECAY = 0.35
+_END_FADE = 0.05                   # seconds of fade at the very end of the performance
 
 
 def _pan(pan: float) -> tuple[float, float]:
@@ -60,8 +61,8 @@ def _flaw_at(perf: Performance, scene: Any, sphere: int, c: float) -> tuple[floa
     mine = [ev for ev in perf.cues if isinstance(ev, FlawEvent) and ev.sphere == sphere]
     if not mine:
         return float(flaw.buzz), float(flaw.detune_cents), float(flaw.buzz)
-    buzz = float(track(c, lambda _x: np.zeros(1), mine, lambda ev: [ev.buzz])[0])
-    cents = float(track(c, lambda _x: np.zeros(1), mine, lambda ev: [ev.detune])[0])
+    buzz = float(track(c, _const(0.0), mine, _field("buzz"))[0])
+    cents = float(track(c, _const(0.0), mine, _field("detune"))[0])
     return buzz, cents, buzz
 
 
@@ -185,16 +186,34 @@ def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> Non
     out[:, 1] += gain * (right + sour * sour_voice)
 
 
-def mix_float(scene: Any, start: float = 0.0, end: float | None = None, rate: int = RATE) -> np.ndarray:
-    """The mix before limiting, float64 (n, 2): for analysis."""
-    perf: Performance = scene.performance
-    stop = perf.duration if end is None else float(end)
-    n0, n1 = int(round(max(start, 0.0) * rate)), int(round(max(stop, 0.0) * rate))
-    n1 = max(n1, n0)
+def _raw(scene: Any, perf: Performance, n0: int, n1: int, rate: int) -> np.ndarray:
     out = np.zeros((n1 - n0, 2), dtype=np.float64)
     _hum(perf, out, n0, n1, rate)
     _notes(scene, perf, out, n0, n1, rate)
     _shatters(scene, perf, out, n0, n1, rate)
+    # The last _END_FADE seconds fade out, so a performance that stops mid-sound ends without a click.
+    n_end = int(round(perf.duration * rate))
+    fade = max(1, int(round(_END_FADE * rate)))
+    idx = np.arange(n0, n1)
+    out *= np.clip((n_end - idx) / fade, 0.0, 1.0)[:, None]
+    return out
+
+
+def mix_float(scene: Any, start: float = 0.0, end: float | None = None, rate: int = RATE) -> np.ndarray:
+    """The mix before limiting, float64 (n, 2). Past the end it is silent, or, looping, starts again."""
+    perf: Performance = scene.performance
+    stop = perf.duration if end is None else float(end)
+    n0 = int(round(max(start, 0.0) * rate))
+    n1 = max(n0, int(round(max(stop, 0.0) * rate)))
+    n_end = int(round(perf.duration * rate))
+    if n1 <= n_end or n_end == 0:
+        return _raw(scene, perf, n0, min(n1, n_end), rate) if n1 <= n_end else np.zeros((n1 - n0, 2))
+    if perf.loop:
+        whole = _raw(scene, perf, 0, n_end, rate)
+        return whole[np.arange(n0, n1) % n_end]
+    out = np.zeros((n1 - n0, 2))
+    if n0 < n_end:
+        out[: n_end - n0] = _raw(scene, perf, n0, n_end, rate)
     return out
 
 
@@ -225,6 +244,6 @@ def write_wav(target: str | os.PathLike | BinaryIO, samples: np.ndarray, rate: i
     """Write samples as a WAV file: a path (atomically; "-" is standard output) or an open binary file."""
     data = wav_bytes(samples, rate)
     if hasattr(target, "write"):
-        target.write(data)   # type: ignore[union-attr]
+        target.write(data)
     else:
-        write_output(target, data)   # type: ignore[arg-type]
+        write_output(target, data)

@@ -13,25 +13,36 @@ takes their value over.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..model import value
-from .model import (POSES, AudienceEvent, CameraEvent, CountdownEvent, FlawEvent, HumEvent, LightEvent,
-                    MoodEvent, NoteEvent, Performance, RippleEvent, SkyEvent)
-from .resolve import note_ring_life
+from .model import (
+    POSES,
+    AudienceEvent,
+    CameraEvent,
+    CountdownEvent,
+    FlawEvent,
+    HumEvent,
+    LightEvent,
+    MoodEvent,
+    NoteEvent,
+    Performance,
+    RippleEvent,
+    SkyEvent,
+)
+from .resolve import COUNTDOWN_FADE, SHATTER_TIME, note_ring_life
 
 __all__ = ["State", "state_at", "performance_clock", "hum_at", "ease", "ease_integral", "track", "note_envelope",
            "reaction_envelope", "bursts", "FLARE_GAIN", "FLARE_ATTACK", "SHATTER_TIME"]
 
 FLARE_GAIN = 1.5            # a full flare makes the voice's light 2.5× its own
 FLARE_ATTACK = 0.02         # seconds for a flare to reach its peak: a struck crystal, not a fade-in
-SHATTER_TIME = 1.2          # seconds from the first crack of a shatter to nothing left of the sphere
 _TREMBLE = 0.02             # a buzzing sphere trembles by this fraction of its radius at full buzz
 _TREMBLE_HZ = (7.3, 5.1, 6.7)
-_COUNTDOWN_FADE = 0.5       # seconds the chronometer takes to appear and to vanish
 _BURST_OUT = 0.35           # time constant of the burst's outward flight, seconds
 
 
@@ -111,6 +122,20 @@ def track(t: Any, base: Callable[[np.ndarray], np.ndarray], events: Sequence[Any
     return out
 
 
+def _const(v: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """A base that does not move: the value `v` (a number or a vector) at every time."""
+    arr = np.atleast_1d(np.asarray(v, dtype=np.float64))
+    return lambda _x: arr
+
+
+def _field(key: str) -> Callable[[Any], Any]:
+    """The target an event sets for its field `key` (None: it leaves the value alone)."""
+    def target(ev: Any) -> Any:
+        v = getattr(ev, key)
+        return None if v is None else np.atleast_1d(np.asarray(v, dtype=np.float64))
+    return target
+
+
 def _track_integral(t: float, base: float, events: Sequence[Any], target: Callable[[Any], Any]) -> float:
     """∫₀ᵗ of a scalar `track` with a constant base: the clock a changing rate drives."""
     def moved(ev: Any, x: float) -> float:     # ∫ from ev.at to x of the eased progress
@@ -141,7 +166,7 @@ def _track_integral(t: float, base: float, events: Sequence[Any], target: Callab
         else:
             a_ev, a_start, a_goal = active
             start = a_start + (a_goal - a_start) * float(_eased(a_ev, ev.at))
-        active, cur = (ev, start, float(goal)), ev.at
+        active, cur = (ev, start, float(np.asarray(goal).reshape(-1)[0])), ev.at
     return total + span(cur, t)
 
 
@@ -312,9 +337,8 @@ def _spheres(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, A
                     "shards": 1.0}
         for key, name in (("reveal", "crack_reveal_k"), ("flicker", "flicker_k"), ("buzz", "buzz_k"),
                           ("detune", "detune_k"), ("shards", "shard_rate_k")):
-            out[name][k] = float(track(c, lambda _x, b=base[key]: np.array([b]), mine,
-                                       lambda ev, key=key: [getattr(ev, key)])[0])
-        out["shard_clock_k"][k] = _track_integral(c, base["shards"], mine, lambda ev: ev.shards)
+            out[name][k] = float(track(c, _const(base[key]), mine, _field(key))[0])
+        out["shard_clock_k"][k] = _track_integral(c, base["shards"], mine, _field("shards"))
         ends = [ev.at + ev.length for ev in mine if ev.shatter]
         if ends:
             out["shattered_k"][k] = min(max((c - min(ends)) / SHATTER_TIME, 0.0), 1.0)
@@ -325,7 +349,7 @@ def _spheres(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, A
             "instrument_flare": min(inst, 1.0), **out}
 
 
-def _particles(cues: Sequence[Any], c: float) -> dict[str, np.ndarray]:
+def _particles(cues: Sequence[Any], c: float) -> dict[str, Any]:
     parts = [bursts(ev, c - ev.at) for ev in _of(cues, NoteEvent)
              if ev.burst_count and ev.at <= c < ev.at + ev.burst_life]
     if not parts:
@@ -337,7 +361,7 @@ def _particles(cues: Sequence[Any], c: float) -> dict[str, np.ndarray]:
             "burst_alpha_p": np.concatenate([p[3] for p in parts])}
 
 
-def _rings(cues: Sequence[Any], c: float) -> dict[str, np.ndarray]:
+def _rings(cues: Sequence[Any], c: float) -> dict[str, Any]:
     rows: list[tuple[float, float, float, float]] = []
     life = note_ring_life()
     for ev in cues:
@@ -378,7 +402,7 @@ def _audience(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, 
         mine = [ev for ev in moods if i in ev.groups]
         own = group.mood_color
         base_color = np.array(own if own is not None else (mine[0].color if mine else (0.0, 0.0, 0.0)))
-        color[i] = track(c, lambda _x, b=base_color: b, mine, lambda ev: ev.color)
+        color[i] = track(c, _const(base_color), mine, _field("color"))
 
         def drift(x: np.ndarray, group: Any = group) -> np.ndarray:
             if group.mood_color is None:
@@ -386,8 +410,8 @@ def _audience(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, 
             w = group.mood_strength * (0.5 - 0.5 * np.cos(2.0 * np.pi * x / group.mood_period))
             return np.asarray(w)[..., None]
 
-        mood[i] = float(track(c, drift, mine, lambda ev: [ev.strength], t_scene=t)[0])
-        flicker[i] = float(track(c, lambda _x: np.zeros(1), mine, lambda ev: [ev.flicker])[0])
+        mood[i] = float(track(c, drift, mine, _field("strength"), t_scene=t)[0])
+        flicker[i] = float(track(c, _const(0.0), mine, _field("flicker"))[0])
     screens = scene.sky.screens
     f = screens.follows
     if f is not None and 0 <= f < g:
@@ -401,7 +425,7 @@ def _audience(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, 
             "group_color_g3": color, "group_mood_g": mood, **screen}
 
 
-def _sky(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, np.ndarray]:
+def _sky(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, Any]:
     g = scene.sky.gradient
     start = np.array([*g.start.zenith, *g.start.horizon, *g.start.glow], dtype=np.float64)
     to = g.to if g.to is not None else g.start
@@ -416,7 +440,7 @@ def _sky(scene: Any, cues: Sequence[Any], c: float, t: float) -> dict[str, np.nd
     return {"sky_zenith3": v[0:3], "sky_horizon3": v[3:6], "sky_glow3": v[6:9]}
 
 
-def _lights(scene: Any, cues: Sequence[Any], c: float) -> dict[str, np.ndarray]:
+def _lights(scene: Any, cues: Sequence[Any], c: float) -> dict[str, Any]:
     lights = scene.lights
     s = len(lights.spot_intensity_s)
     events = _of(cues, LightEvent)
@@ -426,10 +450,9 @@ def _lights(scene: Any, cues: Sequence[Any], c: float) -> dict[str, np.ndarray]:
         b_t = lights.spot_target_s[i].astype(np.float64)
         b_c = lights.spot_color_s[i].astype(np.float64)
         b_i = np.array([float(lights.spot_intensity_s[i])])
-        target[i] = track(c, lambda _x, b=b_t: b, mine, lambda ev: ev.target)
-        color[i] = track(c, lambda _x, b=b_c: b, mine, lambda ev: ev.color)
-        intensity[i] = track(c, lambda _x, b=b_i: b, mine,
-                             lambda ev: None if ev.intensity is None else [ev.intensity])[0]
+        target[i] = track(c, _const(b_t), mine, _field("target"))
+        color[i] = track(c, _const(b_c), mine, _field("color"))
+        intensity[i] = track(c, _const(b_i), mine, _field("intensity"))[0]
     d = target - lights.spot_pos_s.astype(np.float64)
     norm = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2 + d[:, 2] ** 2)
     safe = np.where(norm > 1e-12, norm, 1.0)[:, None]
@@ -447,16 +470,16 @@ def _camera(scene: Any, cues: Sequence[Any], c: float) -> dict[str, Any]:
 
 def _countdown(cues: Sequence[Any], c: float) -> dict[str, Any]:
     shown = [(i, ev) for i, ev in enumerate(cues) if isinstance(ev, CountdownEvent)
-             and ev.at <= c < ev.at + ev.length + ev.linger + (_COUNTDOWN_FADE if ev.linger > 0 else 0.0)]
+             and ev.at <= c < ev.at + ev.length + ev.linger + (COUNTDOWN_FADE if ev.linger > 0 else 0.0)]
     if not shown:
         return {"countdown_cue": -1, "countdown_left": 0.0, "countdown_swirl": 0.0, "countdown_spin": 0.0,
                 "countdown_visible": 0.0}
     i, ev = shown[-1]
     u = min((c - ev.at) / ev.length, 1.0)
     spin = ev.length * (u + ev.swirl * u ** 4 / 4.0)
-    appear = float(ease("smooth", min((c - ev.at) / _COUNTDOWN_FADE, 1.0)))
+    appear = float(ease("smooth", min((c - ev.at) / COUNTDOWN_FADE, 1.0)))
     gone = ev.at + ev.length + ev.linger
-    vanish = float(ease("smooth", min(max((gone + _COUNTDOWN_FADE - c) / _COUNTDOWN_FADE, 0.0), 1.0)))
+    vanish = float(ease("smooth", min(max((gone + COUNTDOWN_FADE - c) / COUNTDOWN_FADE, 0.0), 1.0)))
     return {"countdown_cue": i, "countdown_left": ev.seconds * (1.0 - u),
             "countdown_swirl": 1.0 + ev.swirl * u ** 3 if u < 1.0 else 0.0, "countdown_spin": spin,
             "countdown_visible": appear * (vanish if ev.linger > 0 or c < gone else 0.0)}
@@ -468,8 +491,7 @@ def hum_at(performance: Performance, c: Any) -> np.ndarray:
     hums = _of(performance.cues, HumEvent)
     out = np.empty(np.shape(c) + (3,))
     for j, key in enumerate(("hz", "level", "sour")):
-        out[..., j] = track(c, lambda _x, b=base[j]: np.array([b]), hums,
-                            lambda ev, key=key: None if getattr(ev, key) is None else [getattr(ev, key)])[..., 0]
+        out[..., j] = track(c, _const(base[j]), hums, _field(key))[..., 0]
     return out
 
 

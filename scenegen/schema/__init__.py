@@ -139,8 +139,9 @@ def _record_object(cls: type, doc: str | None = None) -> dict[str, Any]:
         sub = _record_type(hints[f.name], meta)
         if "dtype" not in meta and meta.get("doc"):
             sub = {"description": meta["doc"], **sub}
-        if f.name == "kind" and isinstance(getattr(cls, "KIND", None), str):
-            sub = {"description": sub.get("description", ""), "const": getattr(cls, "KIND")}
+        kind = getattr(cls, "KIND", None)
+        if f.name == "kind" and isinstance(kind, str):   # an event of the score: its kind is fixed
+            sub = {"description": sub.get("description", ""), "const": kind}
         props[f.name] = sub
     return {"type": "object", "description": doc or (cls.__doc__ or "").strip().splitlines()[0],
             "required": list(props), "additionalProperties": False, "properties": props}
