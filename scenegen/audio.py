@@ -37,6 +37,7 @@ INSTRUMENT_PARTIALS: tuple[tuple[float, float, float], ...] = (
     (3.01, 0.14, 0.4),
     (4.03, 0.06, 0.3),
 )
+_SILENT = 11.5                  # time constants after which a partial has decayed by 100 dB
 _WARP_HZ = 5.3                  # how fast a warping (flawed) tone wavers
 _WARP_CENTS = 18.0              # how far it wavers at full buzz, cents
 _NYQUIST_MARGIN = 0.45          # partials above this fraction of the sample rate are left out (no aliasing)
@@ -120,8 +121,10 @@ def voice_at(hz: float, tt: np.ndarray, length: float, sample_rate: int = SAMPLE
         f = hz * ratio
         if f >= _NYQUIST_MARGIN * sample_rate:
             continue
-        out += amp * np.exp(-tt / (tau * life)) * np.sin(2.0 * np.pi * f * bend)
         total += amp
+        # Past _SILENT time constants a partial is below −100 dB: it is left out there, not computed.
+        n = int(np.searchsorted(tt, _SILENT * tau * life)) if tt.size and tt[-1] > _SILENT * tau * life else tt.size
+        out[:n] += amp * np.exp(-tt[:n] / (tau * life)) * np.sin(2.0 * np.pi * f * bend[:n])
     if total:
         out /= total
     if buzz > 0.0 and buzz_hz > 0.0:

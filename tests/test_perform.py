@@ -269,3 +269,56 @@ def test_write_wav_is_48k_16_bit_stereo(scene: Scene, tmp_path) -> None:
     with wave.open(str(path)) as w:
         assert (w.getframerate(), w.getsampwidth(), w.getnchannels(), w.getnframes()) == (48_000, 2, 2, 48_000)
         assert w.readframes(48_000) == samples.astype("<i2").tobytes()
+
+
+# ------------------------------------------------------------------------------------ the dreams perform
+
+def _example(name: str) -> Scene:
+    """An example with its crowds thinned (the performance is the same; generation is quicker)."""
+    import dataclasses
+
+    from scenegen.examples import resolve
+    from scenegen.seedfile import load_seed
+
+    spec = load_seed(resolve(name))
+    crowd = tuple(dataclasses.replace(g, count=min(g.count, 300)) for g in spec.audience)
+    return generate(dataclasses.replace(spec, audience=crowd))
+
+
+def test_the_grand_auditorium_counts_down_two_minutes_while_the_azure_sphere_fails() -> None:
+    sc = _example("grand-auditorium")
+    assert sc.performance.duration == 120.0
+    s = {t: state_at(sc, t) for t in (1.0, 30.0, 50.0, 70.0, 100.0, 119.0)}
+    assert s[1.0].countdown_left == 119.0 and s[119.0].countdown_left == 1.0
+    assert s[119.0].countdown_swirl > 5.0 * s[30.0].countdown_swirl
+    azure = 6
+    reveal = [s[t].crack_reveal_k[azure] for t in sorted(s)]
+    assert reveal[0] == 0.0 and reveal[-1] == 1.0 and reveal == sorted(reveal)
+    assert s[1.0].flicker_k[azure] == 0.0 and s[30.0].flicker_k[azure] > 0.3
+    assert s[50.0].buzz_k[azure] < s[100.0].buzz_k[azure] == 0.9
+    assert s[100.0].shard_rate_k[azure] == 3.0 and s[30.0].shard_rate_k[azure] == 0.0
+    crimson = hex_to_linear("#ff2d3f")
+    assert s[119.0].group_mood_g[0] == pytest.approx(0.85) and np.array_equal(s[119.0].screen_color3, crimson)
+    assert s[119.0].hum_pitch < s[1.0].hum_pitch and s[100.0].hum_sour > s[1.0].hum_sour
+    lean = POSES.index("lean")
+    assert s[50.0].group_pose_gp[0, lean] == 0.0 and s[100.0].group_pose_gp[0, lean] == 1.0
+
+
+def test_the_liquid_silver_stage_plays_a_phrase_that_bursts_into_colour() -> None:
+    sc = _example("liquid-silver-stage")
+    notes = [ev for ev in sc.performance.cues if isinstance(ev, NoteEvent)]
+    assert len(notes) == 11 and all(n.sphere == -1 for n in notes)
+    phrase = notes[1:]
+    assert phrase[-1].length == 6.5 and phrase[0].burst_count == 260
+    first = phrase[0].at
+    assert state_at(sc, first - 0.01).instrument_flare == 0.0 < state_at(sc, first + 0.05).instrument_flare
+    burst = state_at(sc, first + 0.5).burst_color_p3.astype(np.float32)
+    palette = {tuple(hex_to_linear(c).astype(np.float32)) for c in ("#3f2fbf", "#ffb02e", "#d4d9e2")}
+    assert len(burst) > 100 and {tuple(c) for c in burst} <= palette
+    end = sc.performance.duration
+    assert state_at(sc, 30.0).group_breath_g[0] == 1.0 and state_at(sc, 16.0).group_breath_g[0] == 0.0
+    assert state_at(sc, 20.0).group_sync_g[0] == 1.0 and state_at(sc, 22.0).group_dissolve_g[0] > 0.5
+    assert state_at(sc, end).sky_zenith3 == pytest.approx(hex_to_linear("#2b3a7a"), abs=1e-12)
+    y = mix(sc, first - 0.5, first + 0.5).astype(np.float64).mean(axis=1)
+    hz = phrase[0].hz
+    assert _band_energy(y[24_000:], hz) > 100.0 * _band_energy(y[:24_000], hz)

@@ -42,6 +42,8 @@ _SHATTER_GAIN = 0.55
 _SHATTER_RATIOS = (1.0, 2.756, 5.404, 8.933, 13.34)   # the sphere's own modes, breaking apart
 _SHATTER_DECAY = 1.1
 _SHATTER_NOISE_DECAY = 0.35
+_HUM_DECIMATE = 4                  # the hum is synthesised at a quarter of the rate (see _hum)
+_HUM_CONTROL = 60                  # low-rate samples between readings of its pitch, level, sourness (5 ms)
 _END_FADE = 0.05                   # seconds of fade at the very end of the performance
 
 
@@ -159,31 +161,60 @@ def _shatters(scene: Any, perf: Performance, out: np.ndarray, n0: int, n1: int, 
         out[a - n0:b - n0, 1] += right * y
 
 
+def _ramp(values: np.ndarray, step: int) -> np.ndarray:
+    """Straight lines between values taken every `step` points: len(values) − 1 blocks of `step`, flattened
+    (values may carry trailing axes, such as stereo channels)."""
+    w = (np.arange(step, dtype=np.float64) / step).reshape((1, step) + (1,) * (values.ndim - 1))
+    out = np.empty((len(values) - 1, step) + values.shape[1:])
+    np.multiply((values[1:] - values[:-1])[:, None], w, out=out)
+    out += values[:-1, None]
+    return out.reshape((-1,) + values.shape[1:])
+
+
 def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
     """The drone: three harmonics, a slow swell, a second voice a hair sharp on the right; sourness adds
-    a beating, out-of-tune voice and a tritone above. Its phase is summed from sample 0, so any window
-    continues it exactly."""
+    a beating, out-of-tune voice and a tritone above.
+
+    It lives far below the notes (its third harmonic of a low pitch stays under a kilohertz), so it is
+    synthesised on every _HUM_DECIMATE-th sample and drawn in straight lines between them (the images that
+    leaves lie near the low rate's multiples, some 60 dB under the hum). Pitch, level and sourness are
+    read from the clock every _HUM_CONTROL low-rate samples, and the phase is summed from sample 0: every
+    value depends on absolute sample numbers only, so any window continues the whole exactly.
+    """
     levels = [perf.hum_level] + [ev.level for ev in perf.cues if isinstance(ev, HumEvent) and ev.level is not None]
     if max(levels) <= 0.0 or n1 <= n0:
         return
-    idx = np.arange(n1, dtype=np.float64)
-    t = idx / rate
+    q, step = _HUM_DECIMATE, _HUM_CONTROL
+    low_rate = rate / q
+    m1 = n1 // q + 2                                  # low-rate samples needed up to n1, and one beyond
+    blocks = (m1 + step - 1) // step
+    tc = np.arange(blocks + 1, dtype=np.float64) * step / low_rate
     d = perf.duration
-    clock = np.mod(t, d) if perf.loop and d > 0 else np.clip(t, 0.0, d)
+    clock = np.mod(tc, d) if perf.loop and d > 0 else np.clip(tc, 0.0, d)
     state = hum_at(perf, clock)
-    level, sour = state[n0:, 1], state[n0:, 2]
-    cycles = np.cumsum(state[:, 0]) / rate       # ∫ pitch dt, in turns: pitch glides stay continuous
-    turns = cycles[n0:] - state[n0:, 0] / rate
-    tw = t[n0:]
-    swell = 1.0 + 0.15 * np.sin(2.0 * np.pi * 0.11 * tw)
-    ph = 2.0 * np.pi * turns
-    base = np.sin(ph) + 0.5 * np.sin(2.0 * ph) + 0.25 * np.sin(3.0 * ph)
-    sharp = 2.0 * np.pi * 1.0015 * turns + 0.7
-    right = np.sin(sharp) + 0.5 * np.sin(2.0 * sharp) + 0.25 * np.sin(3.0 * sharp)
-    sour_voice = 0.6 * np.sin(2.0 * np.pi * 1.0116 * turns) + 0.35 * np.sin(2.0 * np.pi * math.sqrt(2.0) * turns)
-    gain = HUM_GAIN * level * swell / 1.75
-    out[:, 0] += gain * (base + sour * sour_voice)
-    out[:, 1] += gain * (right + sour * sour_voice)
+    swell = 1.0 + 0.15 * np.sin(2.0 * np.pi * 0.11 * tc)
+    pitch = _ramp(state[:, 0], step)[:m1]
+    turns = (np.cumsum(pitch) - pitch) / low_rate     # ∫ pitch dt before each low-rate sample, in turns
+    m0 = n0 // q
+    turns = turns[m0:]
+    level = _ramp(state[:, 1] * swell, step)[m0:m1] * (HUM_GAIN / 1.75)
+    sour = _ramp(state[:, 2], step)[m0:m1]
+
+    def cycle(x: np.ndarray, offset: float = 0.0) -> np.ndarray:
+        return 2.0 * np.pi * (x - np.floor(x)) + offset     # small arguments: sin's exact fast path
+
+    def harmonics(phase: np.ndarray) -> np.ndarray:
+        s1, c1 = np.sin(phase), np.cos(phase)   # sin 2φ and sin 3φ from sin φ, cos φ: two calls, not three
+        return s1 + 0.5 * (2.0 * s1 * c1) + 0.25 * (s1 * (3.0 - 4.0 * s1 * s1))
+
+    left = harmonics(cycle(turns))
+    right = harmonics(cycle(1.0015 * turns, 0.7))
+    if float(sour.max()) > 0.0:
+        voice = 0.6 * np.sin(cycle(1.0116 * turns)) + 0.35 * np.sin(cycle(math.sqrt(2.0) * turns))
+        left += sour * voice
+        right += sour * voice
+    full = _ramp(np.stack([level * left, level * right], axis=1), q)   # samples m0·q … (m1 − 1)·q
+    out += full[n0 - m0 * q:n1 - m0 * q]
 
 
 def _raw(scene: Any, perf: Performance, n0: int, n1: int, rate: int) -> np.ndarray:
@@ -194,8 +225,9 @@ def _raw(scene: Any, perf: Performance, n0: int, n1: int, rate: int) -> np.ndarr
     # The last _END_FADE seconds fade out, so a performance that stops mid-sound ends without a click.
     n_end = int(round(perf.duration * rate))
     fade = max(1, int(round(_END_FADE * rate)))
-    idx = np.arange(n0, n1)
-    out *= np.clip((n_end - idx) / fade, 0.0, 1.0)[:, None]
+    a = max(n0, n_end - fade)
+    if a < n1:
+        out[a - n0:] *= np.clip((n_end - np.arange(a, n1)) / fade, 0.0, 1.0)[:, None]
     return out
 
 
@@ -223,8 +255,11 @@ def mix(scene: Any, start: float = 0.0, end: float | None = None, rate: int = RA
     Deterministic to the byte; a window is exactly that stretch of the whole mix; peak ≤ −1 dBFS.
     """
     x = mix_float(scene, start, end, rate)
-    y = CEILING * np.tanh(x / CEILING)
-    return np.round(y * 32767.0).astype(np.int16)
+    x *= 1.0 / CEILING                 # in place: a two-minute mix is 11 million samples
+    np.tanh(x, out=x)
+    x *= CEILING * 32767.0
+    np.rint(x, out=x)
+    return x.astype(np.int16)
 
 
 def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:

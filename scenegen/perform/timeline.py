@@ -115,9 +115,11 @@ def track(t: Any, base: Callable[[np.ndarray], np.ndarray], events: Sequence[Any
             start = np.asarray(base(np.asarray(ev.at, dtype=np.float64)), dtype=np.float64)
         else:
             p_ev, p_start, p_goal = prev
-            start = p_start + (p_goal - p_start) * _eased(p_ev, ev.at)
+            w_at = _eased(p_ev, ev.at)
+            start = p_goal if w_at >= 1.0 else p_start + (p_goal - p_start) * w_at
         w = _eased(ev, t)[..., None]
-        out = np.where((t >= ev.at)[..., None], start + (goal - start) * w, out)
+        moving = np.where(w >= 1.0, goal, start + (goal - start) * w)     # arrives exactly at its goal
+        out = np.where((t >= ev.at)[..., None], moving, out)
         prev = (ev, start, goal)
     return out
 
@@ -480,7 +482,8 @@ def _countdown(cues: Sequence[Any], c: float) -> dict[str, Any]:
     appear = float(ease("smooth", min((c - ev.at) / COUNTDOWN_FADE, 1.0)))
     gone = ev.at + ev.length + ev.linger
     vanish = float(ease("smooth", min(max((gone + COUNTDOWN_FADE - c) / COUNTDOWN_FADE, 0.0), 1.0)))
-    return {"countdown_cue": i, "countdown_left": ev.seconds * (1.0 - u),
+    left = ev.seconds * max(ev.length - (c - ev.at), 0.0) / ev.length
+    return {"countdown_cue": i, "countdown_left": left,
             "countdown_swirl": 1.0 + ev.swirl * u ** 3 if u < 1.0 else 0.0, "countdown_spin": spin,
             "countdown_visible": appear * (vanish if ev.linger > 0 or c < gone else 0.0)}
 
