@@ -28,7 +28,7 @@ from .conftest import EXAMPLES, ROOT
 JS = ROOT / "tests" / "js"
 # The .glb of the conftest SMALL scene. It changes only on purpose (the exporter or the generators
 # changed what they make); a change that was not meant to move it is a determinism bug.
-GOLDEN_SMALL_GLB = "affb852fec988d217d9ec8192637cbe53027e0ae7044b0c1114b96ecba6b6a79"
+GOLDEN_SMALL_GLB = "6b08e41ed34250c242df434f2951bac53b8a3ec458462a649468eeca5038d96d"
 
 # What the validator may say about our files, and why (all are infos, none a warning or error):
 #   UNSUPPORTED_EXTENSION  it cannot check EXT_mesh_gpu_instancing (not among its extensions);
@@ -200,7 +200,8 @@ def test_terrain_reads_back(small_scene: Scene, small_glb: Path) -> None:
     zs = (np.arange(n) / (n - 1) - 0.5) * t.size[1]
     assert np.allclose(pos[0, :, 0], xs, atol=1e-5) and np.allclose(pos[:, 0, 2], zs, atol=1e-5)
     assert np.array_equal(r.array(prim.attributes.NORMAL).reshape(n, n, 3), t.normal_zx)
-    assert np.array_equal(r.array(prim.attributes.COLOR_0).reshape(n, n, 3), t.color_zx)
+    rgba = r.array(prim.attributes.COLOR_0).reshape(n, n, 4)
+    assert np.array_equal(rgba[..., :3], t.color_zx) and (rgba[..., 3] == 1.0).all()
     acc = r.g.accessors[prim.attributes.POSITION]
     assert acc.min == pos.reshape(-1, 3).min(axis=0).tolist() and acc.max == pos.reshape(-1, 3).max(axis=0).tolist()
     idx = r.array(prim.indices).reshape(-1, 3)
@@ -493,3 +494,16 @@ def test_nothing_half_written(small_scene: Scene, tmp_path: Path, monkeypatch: p
         export_gltf(small_scene, tmp_path / "s.gltf", embed=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gltf"]
     assert (tmp_path / "s.gltf").read_text() == "old"
+
+
+def test_material_names_are_unique_and_carry_the_scene(small_scene: Scene) -> None:
+    # Godot's importer keys materials by name: two spheres named alike would share one colour, and
+    # two files with a "sky" would share one sky.
+    doc = gltf_document(small_scene)[0]
+    names = [m["name"] for m in doc["materials"]]
+    assert len(set(names)) == len(names)
+    assert all(n.startswith(f"{small_scene.name}: ") for n in names)
+    spheres = small_scene.props.spheres
+    used = {doc["meshes"][n["mesh"]]["primitives"][0]["material"] for n in doc["nodes"]
+            if n["name"].startswith("sphere ")}
+    assert len(used) == len(spheres.center_i) > 1          # a material of its own per sphere

@@ -98,6 +98,15 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _rgba(rgb: np.ndarray) -> np.ndarray:
+    """float32 RGBA (alpha 1) of (n, 3) colours, the values exactly kept: COLOR_0 as float VEC4 is the form
+    the common tools process everywhere (trimesh reads colours as RGBA; meshoptimizer's point
+    simplification in gltf-transform takes the float component size for the stride)."""
+    out = np.ones((len(rgb), 4), dtype=np.float32)
+    out[:, :3] = rgb
+    return out
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.sqrt((v * v).sum(axis=-1, keepdims=True))
 
@@ -159,7 +168,8 @@ def _yaw_pitch_quats(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
 class _Writer:
     """Collects one binary buffer (4-byte aligned views) and the glTF JSON objects that index into it."""
 
-    def __init__(self) -> None:
+    def __init__(self, scene_name: str = "") -> None:
+        self.scene_name = scene_name
         self.parts: list[bytes] = []
         self.size = 0
         self.doc: dict[str, list[Any]] = {k: [] for k in (
@@ -168,6 +178,7 @@ class _Writer:
         self.lights: list[dict[str, Any]] = []
         self.used: set[str] = set()
         self._materials: dict[str, int] = {}
+        self._material_names: set[str] = set()
 
     def view(self, data: bytes, target: int | None) -> int:
         view: dict[str, Any] = {"buffer": 0, "byteOffset": self.size, "byteLength": len(data)}
@@ -209,11 +220,18 @@ class _Writer:
         return self.accessor(np.asarray(idx).reshape(-1).astype(dtype), _ELEMENT_ARRAY_BUFFER)
 
     def material(self, mat: dict[str, Any]) -> int:
-        """Add a material, or reuse an equal one."""
+        """Add a material, or reuse an equal one. Its name becomes "<scene>: <name>", unique in the file:
+        engines that key materials by name (Godot's importer) then never merge two materials, of one file
+        or of two."""
         key = json.dumps(mat, sort_keys=True)
         if key not in self._materials:
+            base = f"{self.scene_name}: {mat['name']}" if self.scene_name else str(mat["name"])
+            name, k = base, 2
+            while name in self._material_names:
+                name, k = f"{base} #{k}", k + 1
+            self._material_names.add(name)
             self._materials[key] = len(self.doc["materials"])
-            self.doc["materials"].append(mat)
+            self.doc["materials"].append({**mat, "name": name})
             self.used.update(mat.get("extensions", {}))
         return self._materials[key]
 
@@ -519,7 +537,7 @@ def _terrain(w: _Writer, terrain: Any) -> int:
     n = len(pos)
     attrs = {"POSITION": w.accessor(pos, bounds=True),
              "NORMAL": w.accessor(terrain.normal_zx.reshape(-1, 3)),
-             "COLOR_0": w.accessor(terrain.color_zx.reshape(-1, 3))}
+             "COLOR_0": w.accessor(_rgba(terrain.color_zx.reshape(-1, 3)))}
     mat = w.material(_material("terrain", (1.0, 1.0, 1.0), roughness=0.9))
     mesh = w.mesh("terrain", [_prim(attrs, mat, w.indices(tris, n))])
     return w.node("terrain", mesh=mesh, extras={
@@ -601,7 +619,7 @@ def _spheres(w: _Writer, spheres: Any) -> list[int]:
     for i in range(n):                      # a handful of spheres (64 at most): one node each
         color = spheres.color_i[i]
         mat = w.material(_material(
-            "crystal sphere", color, roughness=_CRYSTAL_ROUGHNESS, emissive=color,
+            f"crystal sphere {i}", color, roughness=_CRYSTAL_ROUGHNESS, emissive=color,
             glow=float(spheres.glow_i[i]), transmission=_CRYSTAL_TRANSMISSION))
         if mat not in meshes:
             meshes[mat] = w.mesh(f"sphere {len(meshes)}", [_prim({"POSITION": pos_acc, "NORMAL": nrm_acc}, mat,
@@ -671,14 +689,14 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> li
                 p, col, t = _eye_disc()
                 eye = {"POSITION": w.accessor(p, bounds=True), "COLOR_0": w.accessor(col)}, w.indices(t, len(p))
             attrs, idx = eye
-            mat = w.material(_material("eye", tint, unlit=True, double_sided=True, blend=True))
+            mat = w.material(_material(f"eye ({g.name})", tint, unlit=True, double_sided=True, blend=True))
         else:
             if card is None:
                 p, t = _silhouette_card()
                 card = {"POSITION": w.accessor(p, bounds=True)}, w.indices(t, len(p))
             attrs, idx = card
             alpha = 1.0 - _MIST_ALPHA * float(g.mist)
-            mat = w.material(_material("silhouette", tint, alpha=alpha, unlit=True,
+            mat = w.material(_material(f"silhouette ({g.name})", tint, alpha=alpha, unlit=True,
                                        double_sided=True, blend=alpha < 1.0))
         mesh = w.mesh(f"{g.figure} ({g.name})", [_prim(dict(attrs), mat, idx)])
         # The node stands at the first figure, the instances are relative to it: a viewer without the
@@ -766,7 +784,7 @@ def _sky(w: _Writer, scene: Any) -> int:
         unlit = w.material(_material("stars", (1.0, 1.0, 1.0), unlit=True))
         spos = (st.dir_i.astype(np.float64) * (radius * _STAR_LIFT) + origin).astype(np.float32)
         scol = np.clip(st.tint_i * st.brightness_i[:, None], 0.0, 1.0).astype(np.float32)
-        prims.append(_prim({"POSITION": w.accessor(spos, bounds=True), "COLOR_0": w.accessor(scol),
+        prims.append(_prim({"POSITION": w.accessor(spos, bounds=True), "COLOR_0": w.accessor(_rgba(scol)),
                             "_SIZE": w.accessor(st.size_i), "_BRIGHTNESS": w.accessor(st.brightness_i),
                             "_TWINKLE": w.accessor(st.twinkle_i), "_RATE": w.accessor(st.rate_i),
                             "_PHASE": w.accessor(st.phase_i)}, unlit, mode=_POINTS,
@@ -865,7 +883,7 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
     node of its own, for viewers without the extension (Blender before 4, Godot)."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
-    w = _Writer()
+    w = _Writer(scene.name)
     top = [_terrain(w, scene.terrain), _stage(w, scene.stage)]
     props = _spheres(w, scene.props.spheres)
     if scene.props.instrument is not None:
