@@ -107,6 +107,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(f"{preview}: the preview is a .png", EXIT_BAD_INPUT)
     if args.tiles != 1 and heightmap is None:
         raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
+    if args.engine is not None and heightmap is None:
+        raise CommandError("--engine needs --heightmap", EXIT_BAD_INPUT)
     spec = _load(args.file)
     planned: list[str | Path] = []
     if out is not None:
@@ -115,12 +117,17 @@ def cmd_export(args: argparse.Namespace) -> int:
             planned.append(Path(out).with_suffix(".bin"))
     if heightmap is not None:      # refused before the work, in the words the exporter would use
         from .export.heightmap import HeightmapError, heightmap_outputs, tile_ranges
+        from .export.terrain_maps import engine_size, splat_layer_count
 
+        size = spec.terrain.resolution
+        if args.engine is not None:
+            size = engine_size(args.engine, size)
         try:
-            tile_ranges(spec.terrain.resolution, args.tiles)
+            tile_ranges(size, args.tiles)
         except HeightmapError as err:
-            raise CommandError(f"--tiles {args.tiles}: {err}", EXIT_BAD_INPUT) from None
-        planned += heightmap_outputs(heightmap, args.tiles)
+            where = f" of the {args.engine} grid ({size} a side)" if args.engine else ""
+            raise CommandError(f"--tiles {args.tiles}{where}: {err}", EXIT_BAD_INPUT) from None
+        planned += heightmap_outputs(heightmap, args.tiles, args.engine, splat_layer_count(spec))
     if preview is not None:
         planned.append(preview)
     refuse_existing(planned, args.force)
@@ -149,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             try:
                 if heightmap is not None:
                     written += [str(p) for p in export_heightmap(scene, heightmap, tiles=args.tiles,
-                                                                 preview=preview)]
+                                                                 preview=preview, engine=args.engine)]
                 else:
                     from .export.heightmap import encode_png_rgb8, preview_image
                     from .fileio import write_output
@@ -621,6 +628,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(16-bit little-endian), .exr (32-bit float) or .npy; a side-car PATH.json says how to read it")
     p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "
                    "divide resolution − 1)")
+    p.add_argument("--engine", choices=("unity", "unreal"), help="heightmap resampled to a size that engine's "
+                   "terrain accepts (Unity 2^k + 1, Unreal's recommended sizes), with its normal, colour and splat "
+                   "maps beside it and the engine's scale settings in the side-car")
     p.add_argument("--preview", metavar="PATH", help="also write a colour preview PNG of the terrain")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")

@@ -170,3 +170,96 @@ def test_nothing_half_written(small_scene: Scene, tmp_path: Path, monkeypatch: p
         export_heightmap(small_scene, tmp_path / "out.png", tiles=4)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out_x0_z0.png"]
     assert (tmp_path / "out_x0_z0.png").read_bytes() == b"old"
+
+
+# ------------------------------------------------------------------------------------------ engines
+
+def engine_decode(side: dict, values: np.ndarray) -> np.ndarray:
+    """Heights as a terrain importer gets them: the side-car's one range, nothing per tile."""
+    hr = side["height_range"]
+    return hr["min"] + values.astype(np.float64) / 65535.0 * (hr["max"] - hr["min"])
+
+
+@pytest.mark.parametrize("tiles", [2, 4])
+def test_every_tile_decodes_with_the_one_range(small_scene: Scene, tmp_path: Path, tiles: int) -> None:
+    export_heightmap(small_scene, tmp_path / "t.png", tiles=tiles)
+    side = json.loads((tmp_path / "t.png.json").read_text())
+    lo, hi = small_scene.terrain.height_range
+    assert (side["height_range"]["min"], side["height_range"]["max"]) == (lo, hi)
+    for item in side["tiles"]["items"]:                  # nothing a reader could take for a range of its own
+        assert not [k for k in item if "range" in k or "min" in k or "max" in k], item
+    h = small_scene.terrain.height_zx
+    for item in side["tiles"]["items"]:
+        with Image.open(tmp_path / item["file"]) as im:
+            values = np.array(im).astype(np.uint16)
+        (r0, r1), (c0, c1) = item["rows"], item["columns"]
+        error = np.abs(engine_decode(side, values) - h[r0:r1 + 1, c0:c1 + 1])
+        assert error.max() <= 0.5 * (hi - lo) / 65535 * (1 + 1e-9)
+
+
+@pytest.mark.parametrize("engine,size", [("unity", 33), ("unreal", 127)])
+def test_engine_sizes_maps_and_scale(small_scene: Scene, tmp_path: Path, engine: str, size: int) -> None:
+    from scenegen.export.terrain_maps import UNITY_SIZES, UNREAL_SIZES, resample_grid
+
+    written = export_heightmap(small_scene, tmp_path / "e.r16", engine=engine)
+    side = json.loads((tmp_path / "e.r16.json").read_text())
+    eng = side["engine"]
+    assert side["resolution"] == [size, size] and size in (UNITY_SIZES if engine == "unity" else UNREAL_SIZES)
+    values = np.frombuffer((tmp_path / "e.r16").read_bytes(), dtype="<u2").reshape(size, size)
+    t = small_scene.terrain
+    lo, hi = t.height_range
+    want = resample_grid(t.height_zx, size)
+    assert np.abs(engine_decode(side, values) - want).max() <= 0.5 * (hi - lo) / 65535 * (1 + 1e-9)
+    # The corners are grid samples in both sizes: the heights there are the scene's own.
+    assert np.array_equal(want[[0, 0, -1, -1], [0, -1, 0, -1]], t.height_zx[[0, 0, -1, -1], [0, -1, 0, -1]])
+    if engine == "unity":
+        assert eng["terrain_height"] == eng["terrain_size"][1] == pytest.approx(hi - lo)
+        assert eng["alphamap_resolution"] == size - 1 and (size - 1) & (size - 2) == 0    # a power of two
+        # Unity: height = position.y + value / 65535 · terrain height.
+        got = eng["position"][1] + values / 65535.0 * eng["terrain_height"]
+    else:
+        # Unreal: height (cm) = location.z + (value − 32768) · z_scale / 128.
+        got = (eng["location"][2] + (values.astype(np.float64) - 32768.0) * eng["z_scale"] / 128.0) / 100.0
+        assert eng["scale"][0] == pytest.approx(100.0 * t.size[0] / (size - 1))
+    assert np.abs(got - want).max() <= 0.5 * (hi - lo) / 65535 * (1 + 1e-6)
+    maps = eng["maps"]
+    for key in ("normal", "color"):
+        with Image.open(tmp_path / maps[key]["file"]) as im:
+            assert im.mode == "RGB" and im.size == (size, size)
+            if key == "normal":
+                n = np.array(im).astype(np.float64) / 127.5 - 1.0
+                assert np.allclose(np.linalg.norm(n, axis=-1), 1.0, atol=0.02) and (n[..., 2] > 0).all()
+    splat_size = maps["splat"]["resolution"][0]
+    total = np.zeros((splat_size, splat_size))
+    names = []
+    for f in maps["splat"]["files"]:
+        with Image.open(tmp_path / f["file"]) as im:
+            assert im.mode == "RGBA" and im.size == (splat_size, splat_size)
+            total += np.array(im).astype(np.float64)[..., :len(f["channels"])].sum(axis=-1)
+        names += list(f["channels"].values())
+    layers = len(names)
+    assert np.abs(total - 255.0).max() <= 0.5 * layers
+    assert names[:3] == ["stage pad", "crowd", "slope"] and len(names) == 3 + len(small_scene.spec.terrain.colors)
+    assert set(written) >= {tmp_path / maps["normal"]["file"], tmp_path / maps["color"]["file"]}
+
+
+def test_splat_layers_follow_the_terrain(small_scene: Scene) -> None:
+    from scenegen.export.terrain_maps import splat_layers
+
+    t = small_scene.terrain
+    n = t.resolution
+    names, w = splat_layers(small_scene, n)
+    assert np.allclose(w.sum(axis=-1), 1.0)
+    xs = (np.arange(n) / (n - 1) - 0.5) * t.size[0]
+    zs = (np.arange(n) / (n - 1) - 0.5) * t.size[1]
+    d = np.hypot(xs[None, :] - t.pad_center[0], zs[:, None] - t.pad_center[1])
+    assert (w[..., 0][d <= t.pad_radius] == 1.0).all() and (w[..., 0][d >= t.pad_radius + t.pad_blend] == 0.0).all()
+    # Away from pad, crowd and slopes, the ramp layers blend the ramp's colours into the terrain's colour.
+    from scenegen.color import hex_to_linear
+
+    free = w[..., :3].sum(axis=-1) == 0.0
+    assert free.sum() > 10
+    cols = np.stack([hex_to_linear(c) for _, c in small_scene.spec.terrain.colors])
+    ramp = w[..., 3:] @ cols
+    shade = (1 - 0.2) + 0.2 * t.normal_zx[..., 1].astype(np.float64)
+    assert np.allclose((ramp * shade[..., None])[free], t.color_zx[free], atol=1e-5)

@@ -26,7 +26,7 @@ import numpy as np
 from .. import __version__
 from ..fileio import write_together
 
-__all__ = ["HEIGHTMAP_FORMATS", "HeightmapError", "quantize", "encode_png16", "encode_png_rgb8",
+__all__ = ["HEIGHTMAP_FORMATS", "HeightmapError", "quantize", "encode_png16", "encode_png_rgb8", "encode_png_rgba8",
            "encode_exr", "tile_ranges", "heightmap_outputs", "export_heightmap"]
 
 FORMAT = "scenegen.heightmap/1"
@@ -101,6 +101,12 @@ def encode_png_rgb8(image: np.ndarray, text: dict[str, str] | None = None, compr
     """An 8-bit RGB PNG of a uint8 image (h, w, 3); compress=False: stored, the same bytes everywhere."""
     h, w, _ = image.shape
     return _png(np.ascontiguousarray(image, dtype=np.uint8).reshape(h, 3 * w), w, h, 8, 2, 3, text, compress)
+
+
+def encode_png_rgba8(image: np.ndarray, text: dict[str, str] | None = None) -> bytes:
+    """An 8-bit RGBA PNG of a uint8 image (h, w, 4)."""
+    h, w, _ = image.shape
+    return _png(np.ascontiguousarray(image, dtype=np.uint8).reshape(h, 4 * w), w, h, 8, 6, 4, text)
 
 
 def _attr(name: str, kind: str, value: bytes) -> bytes:
@@ -191,11 +197,17 @@ def _tile_name(path: Path, i: int, j: int) -> Path:
     return path.with_name(f"{path.stem}_x{i}_z{j}{path.suffix}")
 
 
-def heightmap_outputs(path: str | os.PathLike, tiles: int = 1) -> list[Path]:
-    """The files `export_heightmap(…, path, tiles=tiles)` writes, the preview aside: the map (or its N×N
-    tiles), then the side-car."""
+def heightmap_outputs(path: str | os.PathLike, tiles: int = 1, engine: str | None = None,
+                      layers: int = 0) -> list[Path]:
+    """The files `export_heightmap(…, path, tiles=tiles, engine=engine)` writes, the preview aside: the map
+    (or its N×N tiles), with an engine its normal, colour and splat maps (`layers` splat layers, four a
+    file), then the side-car."""
     target = Path(path)
     maps = [target] if tiles == 1 else [_tile_name(target, i, j) for j in range(tiles) for i in range(tiles)]
+    if engine is not None:
+        stem = target.with_suffix("")
+        maps += [stem.with_name(f"{stem.name}_{kind}.png") for kind in ("normal", "color")]
+        maps += [stem.with_name(f"{stem.name}_splat{k}.png") for k in range(-(-layers // 4))]
     return [*maps, sidecar_path(target)]
 
 
@@ -207,24 +219,48 @@ def sidecar_path(path: str | os.PathLike) -> Path:
 
 # ------------------------------------------------------------------------------------------- export
 
+def _splat_pngs(names: list[str], weights: np.ndarray) -> list[tuple[np.ndarray, list[str]]]:
+    """RGBA images of four layers each (the last one padded with empty channels) and their layer names."""
+    q = np.floor(weights * 255.0 + 0.5).clip(0, 255).astype(np.uint8)
+    out = []
+    for k in range(0, len(names), 4):
+        img = np.zeros(q.shape[:2] + (4,), dtype=np.uint8)
+        img[..., :min(4, len(names) - k)] = q[..., k:k + 4]
+        out.append((img, names[k:k + 4]))
+    return out
+
+
 def export_heightmap(scene: Any, path: str | os.PathLike, *, tiles: int = 1,
-                     preview: str | os.PathLike | None = None) -> list[Path]:
+                     preview: str | os.PathLike | None = None, engine: str | None = None) -> list[Path]:
     """Write the terrain's heightmap in the format its suffix names (.png 16-bit greyscale, .r16/.raw
     16-bit little-endian, .exr 32-bit float, .npy float32), its side-car `<path>.json`, and with
     `preview` a colour PNG of the terrain from above. With tiles=N, N×N seamless tiles
     `<stem>_x<i>_z<j><suffix>` (i west → east, j north → south) that share their edge rows and columns;
-    N must divide resolution − 1. All files are written together or none is. Returns the paths written."""
+    N must divide resolution − 1. With engine ("unity" or "unreal", see terrain_maps), the grid is
+    resampled to a size that engine accepts and the maps its terrain importer takes are written beside:
+    `<stem>_normal.png`, `<stem>_color.png`, `<stem>_splat<k>.png` (four layers each); the side-car gives
+    the engine's scale settings. All files are written together or none is. Returns the paths written."""
+    from . import terrain_maps
+
     target = Path(path)
     fmt = HEIGHTMAP_FORMATS.get(target.suffix.lower())
     if fmt is None:
         raise HeightmapError(f"{target}: unknown heightmap format {target.suffix or '(no suffix)'!r}; "
                              f"use one of {', '.join(sorted(HEIGHTMAP_FORMATS))}")
+    if engine is not None and engine not in terrain_maps.ENGINES:
+        raise HeightmapError(f"engine must be one of {', '.join(terrain_maps.ENGINES)}, not {engine!r}")
     terrain = scene.terrain
-    n = int(terrain.resolution)
-    ranges = tile_ranges(n, tiles)
     lo, hi = (float(v) for v in terrain.height_range)
-    heights = terrain.height_zx
-    q = quantize(heights, lo, hi) if fmt in ("png16", "r16") else None
+    if engine is None:
+        n = int(terrain.resolution)
+        heights = terrain.height_zx
+    else:
+        n = terrain_maps.engine_size(engine, int(terrain.resolution))
+        # Bilinear between the grid's samples: inside [lo, hi], the one range every value uses.
+        fine = terrain_maps.resample_grid(terrain.height_zx, n)
+        heights = fine.astype(np.float32)
+    ranges = tile_ranges(n, tiles)
+    q = quantize(fine if engine is not None else heights, lo, hi) if fmt in ("png16", "r16") else None
     sx, sz = (float(v) for v in terrain.size)
     dx, dz = sx / (n - 1), sz / (n - 1)
 
@@ -241,8 +277,7 @@ def export_heightmap(scene: Any, path: str | os.PathLike, *, tiles: int = 1,
                 "file": name.name, "x": i, "z": j, "columns": [c0, c1], "rows": [r0, r1],
                 "resolution": [c1 - c0 + 1, r1 - r0 + 1],
                 "world_x": [-0.5 * sx + c0 * dx, -0.5 * sx + c1 * dx],
-                "world_z": [-0.5 * sz + r0 * dz, -0.5 * sz + r1 * dz],
-                "height_range": [float(heights[window].min()), float(heights[window].max())]})
+                "world_z": [-0.5 * sz + r0 * dz, -0.5 * sz + r1 * dz]})
 
     side = sidecar_path(target)
     meta: dict[str, Any] = {
@@ -258,20 +293,49 @@ def export_heightmap(scene: Any, path: str | os.PathLike, *, tiles: int = 1,
         "resolution": [n, n], "size": [sx, sz], "spacing": [dx, dz],
         "world_x": [-0.5 * sx, 0.5 * sx], "world_z": [-0.5 * sz, 0.5 * sz],
         "units": "metres",
-        "height_range": {"min": lo, "max": hi},
+        "height_range": {"min": lo, "max": hi,
+                         "applies_to": "every file and every tile: values are encoded with this one range"},
         "values": ("value 0…65535 ↔ height = min + value / 65535 · (max − min); error ≤ (max − min) / 131070"
-                   if q is not None else "heights in metres, float32, exactly the scene's"),
+                   if q is not None else "heights in metres, float32"
+                   + (", exactly the scene's" if engine is None else ", resampled bilinearly")),
         "axes": {"up": "+y", "forward": "-z", "handedness": "right",
                  "rows": "row 0 is the north edge (z = world_z[0], the scene's −z, forward); rows run south (+z)",
                  "columns": "column 0 is the west edge (x = world_x[0]); columns run east (+x)",
                  "samples": "pixel (row, column) is terrain vertex (row, column): samples on grid corners"},
         "pad": {"center": list(terrain.pad_center), "radius": terrain.pad_radius, "level": terrain.pad_level},
         "tiles": {"count": [tiles, tiles], "overlap": 1, "tile_resolution": [ranges[0][1] - ranges[0][0] + 1] * 2,
-                  "note": "neighbouring tiles share their edge row or column (identical samples); all tiles "
-                          "use the whole terrain's height range",
+                  "note": "neighbouring tiles share their edge row or column (identical samples); every tile "
+                          "is decoded with the one height_range above",
                   "items": items},
         "preview": None,
+        "engine": None,
     }
+    if engine is not None:
+        stem = target.with_suffix("")
+        maps: dict[str, Any] = {}
+        normal = stem.with_name(f"{stem.name}_normal.png")
+        files.append((normal, encode_png_rgb8(terrain_maps.normal_map(scene, n))))
+        maps["normal"] = {"file": normal.name, "resolution": [n, n],
+                          "what": "unit normals (v + 1)/2 as RGB = (x, −z, y): green points north (up the image), "
+                                  "blue up; the OpenGL convention"}
+        color = stem.with_name(f"{stem.name}_color.png")
+        files.append((color, encode_png_rgb8(terrain_maps.color_map(scene, n))))
+        maps["color"] = {"file": color.name, "resolution": [n, n], "what": "the terrain's colours, sRGB, unshaded"}
+        splat_n = n - 1 if engine == "unity" else n          # Unity's alphamaps are 2^k, sampled at texel centres
+        names, weights = terrain_maps.splat_layers(scene, splat_n, centres=engine == "unity")
+        splats = []
+        for k, (img, layer_names) in enumerate(_splat_pngs(names, weights)):
+            p = stem.with_name(f"{stem.name}_splat{k}.png")
+            files.append((p, encode_png_rgba8(img)))
+            splats.append({"file": p.name, "channels": dict(zip("RGBA", layer_names))})
+        maps["splat"] = {"resolution": [splat_n, splat_n], "files": splats,
+                         "samples": "texel centres (i + ½)/size of the extent" if engine == "unity"
+                         else "grid corners, as the heights",
+                         "what": "layer weights 0…255 summing to 255 per texel (± rounding): the stage pad, the "
+                                 "ground the crowd stands on, slopes from 30° to 45°, then the colour ramp's "
+                                 "stops by height, each with its share of the ramp's blend"}
+        meta["engine"] = {"name": engine, **terrain_maps.engine_settings(engine, n, terrain), "maps": maps,
+                          "resampled_from": [int(terrain.resolution)] * 2}
     if preview is not None:
         pv = Path(preview)
         files.append((pv, encode_png_rgb8(preview_image(terrain), {"Software": f"scenegen {__version__}"})))
