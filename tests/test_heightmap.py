@@ -248,7 +248,7 @@ def test_splat_layers_follow_the_terrain(small_scene: Scene) -> None:
 
     t = small_scene.terrain
     n = t.resolution
-    names, w = splat_layers(small_scene, n)
+    _, w = splat_layers(small_scene, n)
     assert np.allclose(w.sum(axis=-1), 1.0)
     xs = (np.arange(n) / (n - 1) - 0.5) * t.size[0]
     zs = (np.arange(n) / (n - 1) - 0.5) * t.size[1]

@@ -1,4 +1,4 @@
-"""Terrain for engines: the grid resampled to the sizes Unity and Unreal accept, normal, splat and colour maps, and each engine's scale settings.
+"""Terrain for engines: sizes Unity and Unreal accept, normal, splat and colour maps, each engine's scale settings.
 
 Every map has the heightmap's layout (row 0 north, −z; column 0 west, −x; samples on the grid corners) and
 covers the same world extent. Unity wants heightmaps of 2^k + 1 samples a side and alphamaps (splat masks) of
