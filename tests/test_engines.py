@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,3 +53,263 @@ def test_javascript_reader_recovers_heights_and_figures_exactly(small_scene: Sce
         # Bit for bit: the float64 JavaScript holds is the float32 itself.
         assert np.array_equal(np.array(g["pos"], dtype=np.float64).reshape(-1, 3), mine.pos_i.astype(np.float64))
         assert np.array_equal(np.array(g["yaw"], dtype=np.float64), mine.facing_i.astype(np.float64))
+
+
+# ------------------------------------------------------------------------------------------ animations
+
+def resolve_pointer(doc: dict, pointer: str) -> Any:
+    """The value a KHR_animation_pointer names in the glTF JSON (a KeyError/IndexError if it names nothing)."""
+    v: Any = doc
+    for part in pointer.strip("/").split("/"):
+        v = v[int(part)] if isinstance(v, list) else v[part]
+    return v
+
+
+def sample(times: np.ndarray, values: np.ndarray, t: float, step: bool = False) -> np.ndarray:
+    """A keyframe track at time t as a client interpolates it (LINEAR, or STEP), held past the ends."""
+    i = int(np.searchsorted(times, t, side="right")) - 1
+    if i < 0:
+        return values[0]
+    if i >= len(times) - 1 or step:
+        return values[min(i, len(times) - 1)]
+    u = (t - times[i]) / (times[i + 1] - times[i])
+    return values[i] * (1.0 - u) + values[i + 1] * u
+
+
+class Clips:
+    """The animations of a glTF document, decoded: per clip a list of (target, times, values, step)."""
+
+    def __init__(self, doc: dict, blob: bytes) -> None:
+        self.doc, self.blob = doc, blob
+
+    def array(self, index: int) -> np.ndarray:
+        acc = self.doc["accessors"][index]
+        view = self.doc["bufferViews"][acc["bufferView"]]
+        width = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}[acc["type"]]
+        data = np.frombuffer(self.blob, dtype="<f4", count=acc["count"] * width, offset=view["byteOffset"])
+        return data.reshape(acc["count"], width).astype(np.float64)
+
+    def clip(self, name: str) -> list[tuple[Any, np.ndarray, np.ndarray, bool]]:
+        (anim,) = [a for a in self.doc["animations"] if a["name"] == name]
+        out = []
+        for ch in anim["channels"]:
+            s = anim["samplers"][ch["sampler"]]
+            tgt = ch["target"]
+            key = (tgt["extensions"]["KHR_animation_pointer"]["pointer"] if tgt["path"] == "pointer"
+                   else (tgt["node"], tgt["path"]))
+            out.append((key, self.array(s["input"])[:, 0], self.array(s["output"]),
+                        s.get("interpolation") == "STEP"))
+        return out
+
+    def track(self, name: str, key: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+        (found,) = [(t, v, st) for k, t, v, st in self.clip(name) if k == key]
+        return found
+
+
+def node_index(doc: dict, name: str) -> int:
+    (i,) = [k for k, n in enumerate(doc["nodes"]) if n["name"] == name]
+    return i
+
+
+@pytest.fixture(scope="module")
+def small_doc(small_scene: Scene) -> tuple[dict, bytes]:
+    from scenegen.export.gltf import gltf_document
+
+    return gltf_document(small_scene)
+
+
+def test_ambience_clip_plays_the_scene_loops(small_scene: Scene, small_doc: tuple[dict, bytes]) -> None:
+    """A client sampling the ambience clip at any time gets the spheres where the scene's loops put them
+    and as bright, within what linear interpolation between keyframes costs."""
+    from scenegen import ambience
+    from scenegen.export.gltf_animation import AMBIENCE_FPS, ambience_length
+
+    doc, blob = small_doc
+    clips = Clips(doc, blob)
+    sp = small_scene.props.spheres
+    length = ambience_length(small_scene)
+    anim = next(a for a in doc["animations"] if a["name"] == "ambience")
+    assert anim["extras"]["loop"] is True and anim["extras"]["length"] == length
+    dt = 1.0 / AMBIENCE_FPS
+    for t in (0.0, 3.37, 0.5 * length, length - 0.21):
+        centres = ambience.sphere_centers(sp, np.array([t]))[0]
+        light = ambience.sphere_light(sp, np.array([t]))[0]
+        for i in range(len(sp.center_i)):
+            node = node_index(doc, f"sphere {i}")
+            times, values, _ = clips.track("ambience", (node, "translation"))
+            # The bob's curvature bounds the interpolation error: ⅛·(2π·rate)²·height·dt².
+            bound = 0.125 * (2 * np.pi * sp.float_rate) ** 2 * sp.float_height * dt * dt + 1e-5
+            assert np.abs(sample(times, values, t) - centres[i]).max() <= bound
+            mesh = doc["meshes"][doc["nodes"][node]["mesh"]]
+            mat = mesh["primitives"][0]["material"]
+            pointer = f"/materials/{mat}/extensions/KHR_materials_emissive_strength/emissiveStrength"
+            times, values, _ = clips.track("ambience", pointer)
+            base = resolve_pointer(doc, pointer)
+            assert base == pytest.approx(float(sp.glow_i[i]) * float(np.max(sp.color_i[i])), rel=1e-6)
+            got = sample(times, values, t)[0] / base
+            if int(sp.flaw_i[i]) < 0:                           # smooth: the pulse is held closely
+                assert got == pytest.approx(light[i], abs=0.02)
+    # The clip starts with the still file's values: a client that never plays it shows t = 0.
+    node = node_index(doc, "sphere 0")
+    times, values, _ = clips.track("ambience", (node, "translation"))
+    assert times[0] == 0.0 and times[-1] == pytest.approx(length)
+    assert np.allclose(values[0], ambience.sphere_centers(sp, np.array([0.0]))[0, 0], atol=1e-5)
+
+
+def test_every_pointer_names_a_property_and_channels_fit(small_doc: tuple[dict, bytes]) -> None:
+    doc, blob = small_doc
+    clips = Clips(doc, blob)
+    assert "KHR_animation_pointer" in doc["extensionsUsed"]
+    assert "KHR_animation_pointer" not in doc.get("extensionsRequired", [])    # a still file without it
+    widths = {"translation": 3, "rotation": 4, "scale": 3}
+    seen = set()
+    for anim in doc["animations"]:
+        for key, times, values, _ in clips.clip(anim["name"]):
+            assert (np.diff(times) > 0).all()
+            if isinstance(key, str):
+                current = resolve_pointer(doc, key)             # the property is in the file
+                width = len(current) if isinstance(current, list) else 1
+                assert values.shape == (len(times), width), key
+                seen.add(key.split("/")[-1])
+            else:
+                node, path = key
+                if path == "weights":
+                    targets = len(doc["meshes"][doc["nodes"][node]["mesh"]]["primitives"][0]["targets"])
+                    assert values.shape == (len(times) * targets, 1)
+                    assert len(doc["nodes"][node]["weights"]) == targets
+                else:
+                    assert values.shape == (len(times), widths[path])
+                seen.add(path)
+    assert {"translation", "weights", "emissiveStrength"} <= seen
+
+
+def test_the_crowd_moves_by_phase_subgroups(small_scene: Scene, small_doc: tuple[dict, bytes]) -> None:
+    """Each group is cut by phase into sub-groups; each sways and breathes with its own weights, and the
+    sub-groups' sway follows the figures' own within what the cut costs (measured, stated in the README)."""
+    from scenegen import ambience
+    from scenegen.export.gltf import PHASE_GROUPS, SILHOUETTE_TARGETS, phase_groups
+
+    doc, blob = small_doc
+    clips = Clips(doc, blob)
+    g = small_scene.audience[0]
+    assert g.figure == "silhouette"
+    group = doc["nodes"][node_index(doc, g.name)]
+    assert len(group["children"]) == PHASE_GROUPS
+    members = phase_groups(g.phase_i)
+    sway_k = SILHOUETTE_TARGETS.index("sway")
+    t = np.linspace(0.0, 20.0, 201)
+    own = ambience.sway(g.sway_amplitude_i, g.sway_frequency_i, g.phase_i, t)       # (T, figures)
+    err = []
+    for child, idx in zip(group["children"], members):
+        times, values, _ = clips.track("ambience", (child, "weights"))
+        w = values.reshape(len(times), -1)
+        got = np.array([sample(times, w[:, sway_k], x) for x in t])
+        err.append(np.abs(got[:, None] - own[:, idx]))
+    err_all = np.concatenate(err, axis=1)
+    amp = float(g.sway_amplitude_i.max())
+    assert np.sqrt((err_all ** 2).mean()) < amp                # closer than no motion at all (error = amp)
+    # Two sub-groups are out of phase: the crowd does not sway as one body.
+    w0 = clips.track("ambience", (group["children"][0], "weights"))[1].reshape(-1, len(SILHOUETTE_TARGETS))
+    w2 = clips.track("ambience", (group["children"][2], "weights"))[1].reshape(-1, len(SILHOUETTE_TARGETS))
+    assert np.corrcoef(w0[:, sway_k], w2[:, sway_k])[0, 1] < 0.5
+
+
+# ------------------------------------------------------------------------------------------ pipeline tools
+
+def _gltf_transform() -> Path:
+    tool = JS / "node_modules" / ".bin" / "gltf-transform"
+    if not tool.exists():
+        pytest.fail("gltf-transform is needed: npm ci --prefix tests/js (./dev.sh test does it)")
+    return tool
+
+
+def _run_all(commands: list[list[str]], parallel: int = 3) -> list[subprocess.CompletedProcess[str]]:
+    """Run commands a few at a time (the tools are single-threaded node processes)."""
+    out: list[subprocess.CompletedProcess[str]] = []
+    for k in range(0, len(commands), parallel):
+        procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for c in commands[k:k + parallel]]
+        for c, p in zip(commands[k:k + parallel], procs):
+            so, se = p.communicate(timeout=300)
+            out.append(subprocess.CompletedProcess(c, p.returncode, so, se))
+    return out
+
+
+@pytest.fixture(scope="module")
+def example_glbs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    from scenegen.export.gltf import export_gltf
+    from scenegen.gen.scene import generate
+    from scenegen.seedfile import load_seed
+
+    from .conftest import EXAMPLES
+
+    folder = tmp_path_factory.mktemp("examples")
+    paths = []
+    for seed in EXAMPLES:
+        path = folder / f"{seed.stem}.glb"
+        export_gltf(generate(load_seed(seed)), path)
+        paths.append(path)
+    return paths
+
+
+def test_gltf_transform_processes_every_example(example_glbs: list[Path]) -> None:
+    """inspect, optimize and meshopt succeed; the outputs validate and still animate. gltf-transform 4.5
+    does not know KHR_animation_pointer: optimize prunes those channels; meshopt keeps them but drops their
+    target extension (the validator then warns), and `gltf-transform prune` afterwards removes them. The
+    core channels (spheres, crowd, camera, lights) survive every step."""
+    from .test_gltf import validate
+
+    tool = str(_gltf_transform())
+    cmds = []
+    for p in example_glbs:
+        cmds += [[tool, "inspect", str(p)],
+                 [tool, "optimize", str(p), str(p.with_suffix(".opt.glb"))],
+                 [tool, "meshopt", str(p), str(p.with_suffix(".mo.glb"))]]
+    for res in _run_all(cmds):
+        assert res.returncode == 0, (res.args, res.stderr[-2000:])
+    pruned = [[tool, "prune", str(p.with_suffix(".mo.glb")), str(p.with_suffix(".mo.pruned.glb"))]
+              for p in example_glbs]
+    for res in _run_all(pruned):
+        assert res.returncode == 0, (res.args, res.stderr[-2000:])
+    outputs = [p.with_suffix(s) for p in example_glbs for s in (".opt.glb", ".mo.glb", ".mo.pruned.glb")]
+    assert all(_core_channels(_glb_json(p)) for p in example_glbs)          # each example moves
+    for path, report in zip(outputs, validate(outputs)):
+        issues = report["issues"]
+        assert issues["numErrors"] == 0, (path.name, issues["messages"][:5])
+        bad = [m for m in issues["messages"] if m["severity"] == 1]
+        if path.name.endswith(".mo.glb"):
+            assert all(m["code"] == "VALUE_NOT_IN_LIST" and m["pointer"].endswith("/target/path") for m in bad), bad
+        else:
+            assert not bad, (path.name, bad)
+        # Still animates: every core channel of ours is there, on a node of the same name.
+        assert _core_channels(_glb_json(path)) == _core_channels(_glb_json(example_glbs[outputs.index(path) // 3])), \
+            path.name
+    # Nothing merged our spheres: each animated sphere keeps its node, and its extras.
+    doc = _glb_json(outputs[0])
+    assert any(n.get("name") == "sphere 0" and "tone_hz" in n.get("extras", {}) for n in doc["nodes"])
+
+
+def _core_channels(doc: dict) -> list[tuple[str, str, str]]:
+    return sorted((a["name"], doc["nodes"][c["target"]["node"]].get("name", ""), c["target"]["path"])
+                  for a in doc.get("animations", []) for c in a["channels"] if "node" in c["target"])
+
+
+def _glb_json(path: Path) -> dict:
+    data = path.read_bytes()
+    length = int.from_bytes(data[12:16], "little")
+    return json.loads(data[20:20 + length])
+
+
+def test_trimesh_loads_and_reexports(small_scene: Scene, tmp_path: Path) -> None:
+    trimesh = pytest.importorskip("trimesh", reason="trimesh reads glTF as many pipelines do (pip install trimesh)")
+    from scenegen.export.gltf import export_gltf
+
+    export_gltf(small_scene, tmp_path / "s.glb")
+    loaded = trimesh.load(tmp_path / "s.glb")
+    assert len(loaded.geometry) >= 5
+    terrain = next(g for name, g in loaded.geometry.items() if name.startswith("terrain"))
+    n = small_scene.terrain.resolution
+    assert len(terrain.vertices) == n * n
+    assert np.allclose(np.sort(terrain.vertices[:, 1]), np.sort(small_scene.terrain.height_zx.reshape(-1)), atol=1e-5)
+    loaded.export(tmp_path / "again.glb")
+    assert trimesh.load(tmp_path / "again.glb").geometry

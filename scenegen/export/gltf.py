@@ -179,6 +179,8 @@ class _Writer:
         self.used: set[str] = set()
         self._materials: dict[str, int] = {}
         self._material_names: set[str] = set()
+        # What the animations target, by the builders that made it (node, material, light indices).
+        self.refs: dict[str, Any] = {}
 
     def view(self, data: bytes, target: int | None) -> int:
         view: dict[str, Any] = {"buffer": 0, "byteOffset": self.size, "byteLength": len(data)}
@@ -269,8 +271,10 @@ class _Writer:
 
 def _material(name: str, color: Any, *, alpha: float = 1.0, metallic: float = 0.0, roughness: float = 1.0,
               emissive: Any = None, glow: float = 0.0, transmission: float = 0.0, unlit: bool = False,
-              double_sided: bool = False, blend: bool = False, extras: Any = None) -> dict[str, Any]:
-    """A metallic-roughness material; emissive colour × glow beyond 1 goes to KHR_materials_emissive_strength."""
+              double_sided: bool = False, blend: bool = False, extras: Any = None,
+              strength: bool = False) -> dict[str, Any]:
+    """A metallic-roughness material; emissive colour × glow beyond 1 goes to KHR_materials_emissive_strength
+    (always, with strength=True: an animated emission needs the property there to point at)."""
     pbr: dict[str, Any] = {"baseColorFactor": [*_vec(color), float(alpha)], "metallicFactor": float(metallic),
                            "roughnessFactor": float(roughness)}
     mat: dict[str, Any] = {"name": name, "pbrMetallicRoughness": pbr}
@@ -281,7 +285,7 @@ def _material(name: str, color: Any, *, alpha: float = 1.0, metallic: float = 0.
         e = np.asarray(emissive, dtype=np.float64) * float(glow)
         peak = float(e.max())
         if peak > 0.0:
-            if peak > 1.0:
+            if peak > 1.0 or strength:
                 ext["KHR_materials_emissive_strength"] = {"emissiveStrength": peak}
                 e = e / peak
             mat["emissiveFactor"] = [float(min(1.0, v)) for v in e]
@@ -620,7 +624,7 @@ def _spheres(w: _Writer, spheres: Any) -> list[int]:
         color = spheres.color_i[i]
         mat = w.material(_material(
             f"crystal sphere {i}", color, roughness=_CRYSTAL_ROUGHNESS, emissive=color,
-            glow=float(spheres.glow_i[i]), transmission=_CRYSTAL_TRANSMISSION))
+            glow=float(spheres.glow_i[i]), transmission=_CRYSTAL_TRANSMISSION, strength=True))
         if mat not in meshes:
             meshes[mat] = w.mesh(f"sphere {len(meshes)}", [_prim({"POSITION": pos_acc, "NORMAL": nrm_acc}, mat,
                                                                  idx_acc)])
@@ -642,6 +646,7 @@ def _spheres(w: _Writer, spheres: Any) -> list[int]:
             kids = _flaw_children(w, f, r, color)
         nodes.append(w.node(f"sphere {i}", mesh=meshes[mat], children=kids or None,
                             translation=_vec(spheres.center_i[i]), scale=[r, r, r], extras=extras))
+        w.refs.setdefault("spheres", []).append({"node": nodes[-1], "material": mat, "children": kids})
     return nodes
 
 
@@ -672,12 +677,60 @@ def _mean_color(c: np.ndarray) -> list[float]:
     return [min(1.0, max(0.0, math.fsum(c[:, k]) / len(c))) for k in range(3)]
 
 
-def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> list[int]:
-    """One node per group: instanced with EXT_mesh_gpu_instancing ("gpu"), or ("nodes") with a child node per
-    figure sharing the group's mesh, for viewers that lack the extension (each figure then takes the group's
-    mean colour: a material cannot vary per node)."""
+# The crowd's motion as morph targets of its figure (model units: 1 wide, 1 tall, front +z), one weight each:
+# SILHOUETTE_TARGETS for silhouettes, EYE_TARGETS for eyes. Each group is cut into PHASE_GROUPS sub-groups by
+# the figures' phase, one node each, whose weights the animations drive (per-figure motion has no glTF form).
+SILHOUETTE_TARGETS = ("sway", "breathe", "bow", "rise", "turn", "reach", "lean")
+EYE_TARGETS = ("breathe",)
+PHASE_GROUPS = 4
+_HIP = 0.44
+_BOW_DEG = 60.0
+
+
+def _figure_targets(p: np.ndarray, figure: str, aspect: float) -> list[np.ndarray]:
+    """Morph-target displacements (v, 3) of a figure's vertices p; aspect = height / width of its figures.
+
+    sway: a lean of 1 rad about the feet in the figure's plane (first order, as the weight is the angle);
+    breathe: height × (1 + w), width × (1 + 0.35·w), as our shader swells a breath (eyes: both × (1 + w));
+    bow: the body above the hips bent 60° towards the front; rise: 12 % taller; turn: a quarter turn about
+    +y; reach: arms raised by 0.3 heights; lean: the figure sheared a quarter of its height to the front."""
+    x, y = p[:, 0].astype(np.float64), p[:, 1].astype(np.float64)
+    zero = np.zeros_like(x)
+    if figure == "eye":
+        return [np.stack([x, y, zero], axis=1).astype(np.float32)]
+    upper = np.clip(y - _HIP, 0.0, None)
+    a = math.radians(_BOW_DEG)
+    arms = (np.abs(x * _CARD_WIDTH) >= 0.097 - 1e-6) & (y >= _HIP - 1e-6) & (y <= 0.72 + 1e-6)
+    return [np.stack(v, axis=1).astype(np.float32) for v in (
+        (y * aspect, -x / aspect, zero),                                   # sway
+        (0.35 * x, y, zero),                                               # breathe
+        (zero, -upper * (1.0 - math.cos(a)), upper * math.sin(a) * aspect),  # bow
+        (zero, 0.12 * y, zero),                                            # rise
+        (-x, zero, -x),                                                    # turn
+        (zero, np.where(arms, 0.3, 0.0), zero),                            # reach
+        (zero, zero, 0.25 * y * aspect))]                                  # lean
+
+
+def phase_groups(phase: np.ndarray, count: int = PHASE_GROUPS) -> list[np.ndarray]:
+    """Indices of the figures in each of `count` phase sub-groups: phases cut into equal arcs of 2π."""
+    k = np.floor(np.mod(phase.astype(np.float64), 2.0 * math.pi) / (2.0 * math.pi) * count).astype(np.int64)
+    k = np.minimum(k, count - 1)
+    return [np.flatnonzero(k == j) for j in range(count)]
+
+
+def _circular_mean(a: np.ndarray) -> float:
+    return float(math.atan2(math.fsum(np.sin(a.astype(np.float64))), math.fsum(np.cos(a.astype(np.float64)))))
+
+
+def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
+              dissolving: frozenset[int] = frozenset()) -> list[int]:
+    """One node per group. "gpu": PHASE_GROUPS child nodes, each drawing its figures with
+    EXT_mesh_gpu_instancing and morphing with its own weights. "nodes": a child node per figure sharing the
+    group's mesh, for viewers that lack the extension (each figure then takes the group's mean colour: a
+    material cannot vary per node; the figures do not move). `dissolving`: groups whose mist a performance
+    dissolves (their material blends, so that its alpha can fall)."""
     nodes = []
-    card = eye = None
+    eye = None
     for g in groups:
         n = len(g.pos_i)
         if n == 0:
@@ -687,18 +740,23 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> li
         if g.figure == "eye":
             if eye is None:
                 p, col, t = _eye_disc()
-                eye = {"POSITION": w.accessor(p, bounds=True), "COLOR_0": w.accessor(col)}, w.indices(t, len(p))
-            attrs, idx = eye
+                eye = ({"POSITION": w.accessor(p, bounds=True), "COLOR_0": w.accessor(col)}, w.indices(t, len(p)),
+                       [{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "eye", 1.0)])
+            attrs, idx, targets = eye
+            names: tuple[str, ...] = EYE_TARGETS
             mat = w.material(_material(f"eye ({g.name})", tint, unlit=True, double_sided=True, blend=True))
         else:
-            if card is None:
-                p, t = _silhouette_card()
-                card = {"POSITION": w.accessor(p, bounds=True)}, w.indices(t, len(p))
-            attrs, idx = card
+            p, t = _silhouette_card()
+            aspect = float(np.median(g.height_i.astype(np.float64) / g.width_i.astype(np.float64)))
+            attrs, idx = {"POSITION": w.accessor(p, bounds=True)}, w.indices(t, len(p))
+            targets = [{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "silhouette", aspect)]
+            names = SILHOUETTE_TARGETS
             alpha = 1.0 - _MIST_ALPHA * float(g.mist)
             mat = w.material(_material(f"silhouette ({g.name})", tint, alpha=alpha, unlit=True,
-                                       double_sided=True, blend=alpha < 1.0))
-        mesh = w.mesh(f"{g.figure} ({g.name})", [_prim(dict(attrs), mat, idx)])
+                                       double_sided=True, blend=alpha < 1.0 or g.index in dissolving))
+        prim = _prim(dict(attrs), mat, idx)
+        prim["targets"] = targets
+        mesh = w.mesh(f"{g.figure} ({g.name})", [prim], extras={"targetNames": list(names)})
         # The node stands at the first figure, the instances are relative to it: a viewer without the
         # extension draws the prototype once there, a figure in its place rather than one at the origin.
         anchor = g.pos_i[0].astype(np.float32)
@@ -715,6 +773,8 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> li
             "breathing": {"rate": g.breathing_rate, "depth": g.breathing_depth, "unison": g.breathing_unison,
                           "phase": g.breathing_phase},
             "mood": mood}
+        ref: dict[str, Any] = {"group": g.index, "material": mat, "targets": names, "subgroups": []}
+        w.refs.setdefault("groups", []).append(ref)
         if instances == "nodes":
             kids = [w.node(f"{g.name} {i}", mesh=mesh, translation=t, rotation=q, scale=sc)
                     for i, (t, q, sc) in enumerate(zip(rel.tolist(), quats.tolist(), scale.tolist()))]
@@ -725,16 +785,31 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu") -> li
             continue
         w.used.add("EXT_mesh_gpu_instancing")
         sway = np.stack([g.sway_amplitude_i, g.sway_frequency_i], axis=1)
-        inst = {"TRANSLATION": w.accessor(rel, None), "ROTATION": w.accessor(quats, None),
-                "SCALE": w.accessor(scale, None), "_COLOR_0": w.accessor(glow, None),
-                "_BRIGHTNESS": w.accessor(g.brightness_i, None), "_PHASE": w.accessor(g.phase_i, None),
-                "_SWAY": w.accessor(sway, None), "_SHIMMER": w.accessor(g.shimmer_i, None)}
-        nodes.append(w.node(g.name, mesh=mesh, translation=_vec(anchor),
-                            extensions={"EXT_mesh_gpu_instancing": {"attributes": inst}}, extras={
+        kids = []
+        for j, members in enumerate(phase_groups(g.phase_i)):
+            if not len(members):
+                continue
+            inst = {"TRANSLATION": w.accessor(rel[members], None), "ROTATION": w.accessor(quats[members], None),
+                    "SCALE": w.accessor(scale[members], None), "_COLOR_0": w.accessor(glow[members], None),
+                    "_BRIGHTNESS": w.accessor(g.brightness_i[members], None),
+                    "_PHASE": w.accessor(g.phase_i[members], None), "_SWAY": w.accessor(sway[members], None),
+                    "_SHIMMER": w.accessor(g.shimmer_i[members], None),
+                    "_FIGURE": w.accessor(members.astype(np.float32), None)}
+            sub = {"phase": _circular_mean(g.phase_i[members]),
+                   "sway_amplitude": math.fsum(g.sway_amplitude_i[members].astype(np.float64)) / len(members),
+                   "sway_frequency": math.fsum(g.sway_frequency_i[members].astype(np.float64)) / len(members)}
+            kids.append(w.node(f"{g.name} · phase {j}", mesh=mesh, weights=[0.0] * len(names),
+                               extensions={"EXT_mesh_gpu_instancing": {"attributes": inst}},
+                               extras={"figures": len(members), **sub}))
+            ref["subgroups"].append({"node": kids[-1], **sub, "members": members})
+        nodes.append(w.node(g.name, translation=_vec(anchor), children=kids, extras={
             **extras,
-            "instances": "world position = node translation + TRANSLATION; ROTATION turns the model's front "
-                         "(+z) to the facing yaw and pitch; SCALE = (width, height, width), metres; "
-                         "_COLOR_0 = colour × brightness (linear); _SWAY = (amplitude rad, frequency Hz)"}))
+            "instances": f"{len(kids)} child nodes, the figures cut by phase into equal arcs, each with "
+                         "EXT_mesh_gpu_instancing: world position = this node's translation + TRANSLATION; "
+                         "ROTATION turns the model's front (+z) to the facing yaw and pitch; SCALE = (width, "
+                         "height, width), metres; _COLOR_0 = colour × brightness (linear); _SWAY = (amplitude "
+                         "rad, frequency Hz); _FIGURE = the figure's index in the group (scene JSON order)",
+            "morph_targets": list(names)}))
     return nodes
 
 
@@ -773,12 +848,13 @@ def _sky(w: _Writer, scene: Any) -> int:
     # The sky glows by itself (emission, black base colour) rather than being unlit: an unlit surface is
     # seen only by the eye in Blender, where an emitting dome is also what the liquid-silver stage mirrors
     # and what lights the land softly, as the ambient light does in our renderer.
-    glow = w.material({**_material("sky", (0.0, 0.0, 0.0), emissive=(1.0, 1.0, 1.0), glow=1.0),
+    glow = w.material({**_material("sky", (0.0, 0.0, 0.0), emissive=(1.0, 1.0, 1.0), glow=1.0, strength=True),
                        "emissiveTexture": {"index": w.texture(sky_texture(sky), {
                            "magFilter": _LINEAR, "minFilter": _LINEAR_MIPMAP_LINEAR, "wrapS": _REPEAT,
                            "wrapT": _CLAMP_TO_EDGE}, "sky at t = 0")}})
     prims = [_prim({"POSITION": w.accessor(pos, bounds=True), "TEXCOORD_0": w.accessor(_dome_uv())},
                    glow, w.indices(tris, len(pos)))]
+    w.refs["sky_material"] = glow
     st = sky.stars
     if len(st.dir_i):
         unlit = w.material(_material("stars", (1.0, 1.0, 1.0), unlit=True))
@@ -803,6 +879,7 @@ def _sky(w: _Writer, scene: Any) -> int:
         normals = np.repeat(sc.normal_q, 4, axis=0)
         t = _orient(corners, t, normals)
         screen = w.material(_material("sky screen", sc.color, unlit=True, double_sided=True))
+        w.refs["screen_material"] = screen
         prims.append(_prim({"POSITION": w.accessor(corners, bounds=True)}, screen, w.indices(t, len(corners)),
                            extras={"screens": {"flow_rate": sc.flow_rate, "flow_phase_q": sc.flow_phase_q,
                                                "flow_seed_q": sc.flow_seed_q, "follows": sc.follows}}))
@@ -844,6 +921,7 @@ def _lights(w: _Writer, lights: Any) -> list[int]:
         spot = w.light({"name": f"spot {i}", "type": "spot", "color": _vec(lights.spot_color_s[i]),
                         "intensity": _PI * float(lights.spot_intensity_s[i]) * dist * dist,
                         "spot": {"innerConeAngle": inner, "outerConeAngle": outer}})
+        w.refs.setdefault("spots", []).append({"node": len(w.doc["nodes"]), "light": spot})
         nodes.append(w.node(f"spotlight {i}", translation=_vec(lights.spot_pos_s[i]),
                             rotation=look_rotation(lights.spot_dir_s[i]),
                             extensions={"KHR_lights_punctual": {"light": spot}},
@@ -857,6 +935,7 @@ def _camera(w: _Writer, cam: Any) -> int:
         "yfov": math.radians(cam.fov), "aspectRatio": float(cam.aspect), "znear": float(cam.near),
         "zfar": float(cam.far)}})
     forward = np.array(cam.look_at, dtype=np.float64) - np.array(cam.position, dtype=np.float64)
+    w.refs["camera"] = {"node": len(w.doc["nodes"]), "camera": len(w.doc["cameras"]) - 1}
     return w.node("camera", camera=len(w.doc["cameras"]) - 1, translation=_vec(cam.position),
                   rotation=look_rotation(forward, cam.up),
                   extras={"look_at": cam.look_at, "up": cam.up, "fov_degrees": cam.fov})
@@ -867,6 +946,16 @@ def _fog_color(scene: Any) -> list[float]:
     ahead = np.array(cam.look_at, dtype=np.float64) - np.array(cam.position, dtype=np.float64)
     # Rounded: numpy's vectorised cos and exp may differ in the last bit between CPUs; the file must not.
     return [round(float(c), 6) for c in sky_fog(scene.sky, ahead / np.linalg.norm(ahead), 0.0)]
+
+
+def _dissolving(scene: Any) -> frozenset[int]:
+    """Audience groups whose mist the scene's performance dissolves at some point."""
+    perf = getattr(scene, "performance", None)
+    out: set[int] = set()
+    for ev in getattr(perf, "cues", ()):
+        if getattr(ev, "action", None) == "dissolve":
+            out.update(int(i) for i in ev.groups)
+    return frozenset(out)
 
 
 def _metadata(scene: Any) -> dict[str, Any]:
@@ -896,12 +985,15 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
                         "spin_rate": sp.spin_rate,
                         "pulse": "glow·(1 − depth·(½ − ½·cos(2π·rate·t + phase)))",
                         "float": "y += float_height·sin(2π·float_rate·t + float_phase)"}}))
-    crowd = _audience(w, scene.audience, instances)
+    crowd = _audience(w, scene.audience, instances, _dissolving(scene))
     if crowd:
         top.append(w.node("audience", children=crowd))
     top.append(_sky(w, scene))
     top += _lights(w, scene.lights)
     top.append(_camera(w, scene.camera))
+    from .gltf_animation import animations
+
+    clips = animations(w, scene)
 
     meta = _metadata(scene)
     lights = scene.lights
@@ -927,6 +1019,8 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
     }
     if w.lights:
         doc["extensions"] = {"KHR_lights_punctual": {"lights": w.lights}}
+    if clips:
+        doc["animations"] = clips
     for key in ("nodes", "meshes", "materials", "textures", "images", "samplers", "cameras", "accessors",
                 "bufferViews"):
         if w.doc[key]:
