@@ -148,7 +148,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 from .export.gltf import export_gltf
 
                 written += [str(p) for p in export_gltf(scene, out, embed=not args.separate_bin,
-                                                        instances=args.instances)]
+                                                        instances=args.instances,
+                                                        crowd_motion=args.crowd_motion)]
         if heightmap is not None or preview is not None:
             from .export.heightmap import HeightmapError, export_heightmap
 
@@ -624,6 +625,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instances", choices=("gpu", "nodes"), default="gpu",
                    help="glTF crowd: gpu (EXT_mesh_gpu_instancing, the default) or nodes (a node per figure, "
                         "for viewers without the extension such as Blender 3.x and Godot)")
+    p.add_argument("--crowd-motion", choices=("morph", "still"), default="morph",
+                   help="glTF crowd motion: morph (sway, breath and poses as morph targets of motion sub-groups, "
+                        "the default) or still (no morph targets: Blender 4.2 to 4.5 cannot import instanced "
+                        "meshes that have them)")
     p.add_argument("--heightmap", metavar="PATH", help="also write the terrain heights: .png (16-bit), .r16/.raw "
                    "(16-bit little-endian), .exr (32-bit float) or .npy; a side-car PATH.json says how to read it")
     p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "

@@ -184,20 +184,21 @@ def test_every_pointer_names_a_property_and_channels_fit(small_doc: tuple[dict, 
 
 
 def test_the_crowd_moves_by_phase_subgroups(small_scene: Scene, small_doc: tuple[dict, bytes]) -> None:
-    """Each group is cut by phase into sub-groups; each sways and breathes with its own weights, and the
-    sub-groups' sway follows the figures' own within what the cut costs (measured, stated in the README)."""
+    """Each group is cut by sway rate and phase into sub-groups; each sways and breathes with its own
+    weights, and over the first ten seconds the sub-groups' sway follows the figures' own closer than the
+    figures move (over a minute, rates a band apart drift: the README gives the numbers)."""
     from scenegen import ambience
-    from scenegen.export.gltf import PHASE_GROUPS, SILHOUETTE_TARGETS, phase_groups
+    from scenegen.export.gltf import PHASE_GROUPS, RATE_GROUPS, SILHOUETTE_TARGETS, phase_groups
 
     doc, blob = small_doc
     clips = Clips(doc, blob)
     g = small_scene.audience[0]
     assert g.figure == "silhouette"
     group = doc["nodes"][node_index(doc, g.name)]
-    assert len(group["children"]) == PHASE_GROUPS
-    members = phase_groups(g.phase_i)
+    members = [m for m in phase_groups(g.phase_i, g.sway_frequency_i) if len(m)]
+    assert len(group["children"]) == len(members) > PHASE_GROUPS and len(members) <= PHASE_GROUPS * RATE_GROUPS
     sway_k = SILHOUETTE_TARGETS.index("sway")
-    t = np.linspace(0.0, 20.0, 201)
+    t = np.linspace(0.0, 10.0, 201)
     own = ambience.sway(g.sway_amplitude_i, g.sway_frequency_i, g.phase_i, t)       # (T, figures)
     err = []
     for child, idx in zip(group["children"], members):
@@ -206,8 +207,8 @@ def test_the_crowd_moves_by_phase_subgroups(small_scene: Scene, small_doc: tuple
         got = np.array([sample(times, w[:, sway_k], x) for x in t])
         err.append(np.abs(got[:, None] - own[:, idx]))
     err_all = np.concatenate(err, axis=1)
-    amp = float(g.sway_amplitude_i.max())
-    assert np.sqrt((err_all ** 2).mean()) < amp                # closer than no motion at all (error = amp)
+    still = np.sqrt((own ** 2).mean())                           # the error of a crowd that does not move
+    assert np.sqrt((err_all ** 2).mean()) < 0.75 * still
     # Two sub-groups are out of phase: the crowd does not sway as one body.
     w0 = clips.track("ambience", (group["children"][0], "weights"))[1].reshape(-1, len(SILHOUETTE_TARGETS))
     w2 = clips.track("ambience", (group["children"][2], "weights"))[1].reshape(-1, len(SILHOUETTE_TARGETS))
@@ -313,3 +314,52 @@ def test_trimesh_loads_and_reexports(small_scene: Scene, tmp_path: Path) -> None
     assert np.allclose(np.sort(terrain.vertices[:, 1]), np.sort(small_scene.terrain.height_zx.reshape(-1)), atol=1e-5)
     loaded.export(tmp_path / "again.glb")
     assert trimesh.load(tmp_path / "again.glb").geometry
+
+
+# ------------------------------------------------------------------------------------------ twins
+
+ORBIT = """
+seed: 5
+terrain: {resolution: 17, size: [60, 60]}
+audience: []
+props: {spheres: {count: 3, arrangement: orbit, flawed: [1]}, instrument: {enabled: false}}
+sky: {stars: {count: 0}}
+"""
+
+
+def test_sphere_motion_twin_is_where_the_shader_draws() -> None:
+    """scenegen.ambience puts the spheres (spin about the orbit's axis and bob) where the renderer draws
+    them: the bright blob of each sphere in a real GL frame sits on the twin's projected centre."""
+    from scenegen import ambience
+    from scenegen.gen.scene import generate
+    from scenegen.render.camera import View
+    from scenegen.render.headless import render_image
+    from scenegen.render.renderer import SceneRenderer
+    from scenegen.seedfile import parse_seed
+
+    from .conftest import gl_context_or_skip
+
+    gl_context_or_skip()
+    scene = generate(parse_seed(ORBIT))
+    sp = scene.props.spheres
+    assert sp.spin_rate > 0 and sp.float_height > 0
+    view = View.from_camera(scene.camera)
+    size = (320, 180)
+    seen = []
+    for t in (0.0, 7.5, 21.0):
+        r = SceneRenderer(scene, layers=("props",))
+        try:
+            img = render_image(scene, size=size, time=t, camera=view, renderer=r)
+        finally:
+            r.delete()
+        lum = img[..., :3].astype(np.float64).mean(axis=-1)
+        px, inside = view.project(ambience.sphere_centers(sp, np.array([t]))[0], size)
+        assert inside.all()
+        for x0, y0 in px:
+            ys, xs = np.mgrid[int(y0) - 12:int(y0) + 12, int(x0) - 12:int(x0) + 12]
+            w = lum[ys, xs]
+            m = w > 0.5 * w.max()
+            centroid = np.array([(xs[m] * w[m]).sum(), (ys[m] * w[m]).sum()]) / w[m].sum() + 0.5
+            assert np.abs(centroid - (x0, y0)).max() < 1.5, (t, centroid, (x0, y0))
+        seen.append(px)
+    assert np.abs(seen[1] - seen[0]).max() > 10.0            # they did move: the comparison means something

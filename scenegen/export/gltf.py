@@ -36,7 +36,8 @@ from ..seedfile import spec_to_data
 from ..skylook import FOG_EXPONENT, fog_distance, sky_fog, sky_panorama
 from .heightmap import encode_png_rgb8
 
-__all__ = ["GLTF_EXTENSIONS", "INSTANCE_LAYOUTS", "gltf_document", "gltf_bytes", "export_gltf"]
+__all__ = ["GLTF_EXTENSIONS", "INSTANCE_LAYOUTS", "CROWD_MOTIONS", "SILHOUETTE_TARGETS", "EYE_TARGETS",
+           "PHASE_GROUPS", "RATE_GROUPS", "phase_groups", "gltf_document", "gltf_bytes", "export_gltf"]
 
 GLTF_EXTENSIONS = ("EXT_mesh_gpu_instancing", "KHR_lights_punctual", "KHR_materials_emissive_strength",
                    "KHR_materials_transmission", "KHR_materials_unlit")
@@ -679,10 +680,12 @@ def _mean_color(c: np.ndarray) -> list[float]:
 
 # The crowd's motion as morph targets of its figure (model units: 1 wide, 1 tall, front +z), one weight each:
 # SILHOUETTE_TARGETS for silhouettes, EYE_TARGETS for eyes. Each group is cut into PHASE_GROUPS sub-groups by
-# the figures' phase, one node each, whose weights the animations drive (per-figure motion has no glTF form).
+# the figures' sway rate and phase (RATE_GROUPS × PHASE_GROUPS), one node each, whose weights the animations
+# drive (per-figure motion has no glTF form).
 SILHOUETTE_TARGETS = ("sway", "breathe", "bow", "rise", "turn", "reach", "lean")
 EYE_TARGETS = ("breathe",)
 PHASE_GROUPS = 4
+RATE_GROUPS = 4
 _HIP = 0.44
 _BOW_DEG = 60.0
 
@@ -711,11 +714,24 @@ def _figure_targets(p: np.ndarray, figure: str, aspect: float) -> list[np.ndarra
         (zero, zero, 0.25 * y * aspect))]                                  # lean
 
 
-def phase_groups(phase: np.ndarray, count: int = PHASE_GROUPS) -> list[np.ndarray]:
-    """Indices of the figures in each of `count` phase sub-groups: phases cut into equal arcs of 2π."""
-    k = np.floor(np.mod(phase.astype(np.float64), 2.0 * math.pi) / (2.0 * math.pi) * count).astype(np.int64)
-    k = np.minimum(k, count - 1)
-    return [np.flatnonzero(k == j) for j in range(count)]
+def phase_groups(phase: np.ndarray, frequency: np.ndarray | None = None, count: int = PHASE_GROUPS,
+                 rates: int = RATE_GROUPS) -> list[np.ndarray]:
+    """Indices of the figures in each motion sub-group: with `frequency`, first `rates` bands of equal
+    numbers of figures by sway frequency, then in each `count` equal arcs of 2π by phase (figures far apart in
+    rate drift apart in phase, so a sub-group shares both); without, by phase alone."""
+    def arcs(ph: np.ndarray) -> np.ndarray:
+        k = np.floor(np.mod(ph.astype(np.float64), 2.0 * math.pi) / (2.0 * math.pi) * count).astype(np.int64)
+        return np.minimum(k, count - 1)
+
+    if frequency is None or rates <= 1:
+        k = arcs(phase)
+        return [np.flatnonzero(k == j) for j in range(count)]
+    f = frequency.astype(np.float64)
+    order = np.argsort(f, kind="stable")
+    band = np.empty(len(f), dtype=np.int64)
+    band[order] = np.arange(len(f)) * rates // max(len(f), 1)
+    k = arcs(phase)
+    return [np.flatnonzero((band == b) & (k == j)) for b in range(rates) for j in range(count)]
 
 
 def _circular_mean(a: np.ndarray) -> float:
@@ -723,12 +739,13 @@ def _circular_mean(a: np.ndarray) -> float:
 
 
 def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
-              dissolving: frozenset[int] = frozenset()) -> list[int]:
+              dissolving: frozenset[int] = frozenset(), motion: bool = True) -> list[int]:
     """One node per group. "gpu": PHASE_GROUPS child nodes, each drawing its figures with
     EXT_mesh_gpu_instancing and morphing with its own weights. "nodes": a child node per figure sharing the
     group's mesh, for viewers that lack the extension (each figure then takes the group's mean colour: a
     material cannot vary per node; the figures do not move). `dissolving`: groups whose mist a performance
-    dissolves (their material blends, so that its alpha can fall)."""
+    dissolves (their material blends, so that its alpha can fall). motion=False leaves the morph targets out
+    (Blender's importer, 4.2 to 4.5, fails on instanced meshes that have them)."""
     nodes = []
     eye = None
     for g in groups:
@@ -741,7 +758,8 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
             if eye is None:
                 p, col, t = _eye_disc()
                 eye = ({"POSITION": w.accessor(p, bounds=True), "COLOR_0": w.accessor(col)}, w.indices(t, len(p)),
-                       [{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "eye", 1.0)])
+                       [{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "eye", 1.0)]
+                       if motion else [])
             attrs, idx, targets = eye
             names: tuple[str, ...] = EYE_TARGETS
             mat = w.material(_material(f"eye ({g.name})", tint, unlit=True, double_sided=True, blend=True))
@@ -749,14 +767,18 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
             p, t = _silhouette_card()
             aspect = float(np.median(g.height_i.astype(np.float64) / g.width_i.astype(np.float64)))
             attrs, idx = {"POSITION": w.accessor(p, bounds=True)}, w.indices(t, len(p))
-            targets = [{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "silhouette", aspect)]
+            targets = ([{"POSITION": w.accessor(d, bounds=True)} for d in _figure_targets(p, "silhouette", aspect)]
+                       if motion else [])
             names = SILHOUETTE_TARGETS
             alpha = 1.0 - _MIST_ALPHA * float(g.mist)
             mat = w.material(_material(f"silhouette ({g.name})", tint, alpha=alpha, unlit=True,
                                        double_sided=True, blend=alpha < 1.0 or g.index in dissolving))
+        if not motion:
+            names = ()
         prim = _prim(dict(attrs), mat, idx)
-        prim["targets"] = targets
-        mesh = w.mesh(f"{g.figure} ({g.name})", [prim], extras={"targetNames": list(names)})
+        if targets:
+            prim["targets"] = targets
+        mesh = w.mesh(f"{g.figure} ({g.name})", [prim], extras={"targetNames": list(names)} if names else None)
         # The node stands at the first figure, the instances are relative to it: a viewer without the
         # extension draws the prototype once there, a figure in its place rather than one at the origin.
         anchor = g.pos_i[0].astype(np.float32)
@@ -786,7 +808,8 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
         w.used.add("EXT_mesh_gpu_instancing")
         sway = np.stack([g.sway_amplitude_i, g.sway_frequency_i], axis=1)
         kids = []
-        for j, members in enumerate(phase_groups(g.phase_i)):
+        cut = phase_groups(g.phase_i, g.sway_frequency_i if g.figure != "eye" else None)
+        for j, members in enumerate(cut):
             if not len(members):
                 continue
             inst = {"TRANSLATION": w.accessor(rel[members], None), "ROTATION": w.accessor(quats[members], None),
@@ -798,18 +821,18 @@ def _audience(w: _Writer, groups: tuple[Any, ...], instances: str = "gpu",
             sub = {"phase": _circular_mean(g.phase_i[members]),
                    "sway_amplitude": math.fsum(g.sway_amplitude_i[members].astype(np.float64)) / len(members),
                    "sway_frequency": math.fsum(g.sway_frequency_i[members].astype(np.float64)) / len(members)}
-            kids.append(w.node(f"{g.name} · phase {j}", mesh=mesh, weights=[0.0] * len(names),
+            kids.append(w.node(f"{g.name} · motion {j}", mesh=mesh, weights=[0.0] * len(names) if names else None,
                                extensions={"EXT_mesh_gpu_instancing": {"attributes": inst}},
                                extras={"figures": len(members), **sub}))
             ref["subgroups"].append({"node": kids[-1], **sub, "members": members})
         nodes.append(w.node(g.name, translation=_vec(anchor), children=kids, extras={
             **extras,
-            "instances": f"{len(kids)} child nodes, the figures cut by phase into equal arcs, each with "
+            "instances": f"{len(kids)} child nodes, the figures cut by sway rate and phase, each with "
                          "EXT_mesh_gpu_instancing: world position = this node's translation + TRANSLATION; "
                          "ROTATION turns the model's front (+z) to the facing yaw and pitch; SCALE = (width, "
                          "height, width), metres; _COLOR_0 = colour × brightness (linear); _SWAY = (amplitude "
                          "rad, frequency Hz); _FIGURE = the figure's index in the group (scene JSON order)",
-            "morph_targets": list(names)}))
+            "morph_targets": list(names) or None}))
     return nodes
 
 
@@ -965,13 +988,20 @@ def _metadata(scene: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- document
 
-def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], bytes]:
+CROWD_MOTIONS = ("morph", "still")
+
+
+def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph") -> tuple[dict[str, Any], bytes]:
     """The glTF JSON (without `buffers`) and the binary buffer of a Scene. Pure and deterministic.
 
     instances: "gpu" draws each audience group with EXT_mesh_gpu_instancing; "nodes" gives every figure a
-    node of its own, for viewers without the extension (Blender before 4, Godot)."""
+    node of its own, for viewers without the extension (Blender before 4, Godot). crowd_motion: "morph" moves
+    the crowd by morph targets of its motion sub-groups; "still" leaves them out, for Blender (its importer
+    fails on instanced meshes with morph targets)."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
+    if crowd_motion not in CROWD_MOTIONS:
+        raise ValueError(f"crowd_motion must be one of {', '.join(CROWD_MOTIONS)}, not {crowd_motion!r}")
     w = _Writer(scene.name)
     top = [_terrain(w, scene.terrain), _stage(w, scene.stage)]
     props = _spheres(w, scene.props.spheres)
@@ -985,7 +1015,7 @@ def gltf_document(scene: Any, instances: str = "gpu") -> tuple[dict[str, Any], b
                         "spin_rate": sp.spin_rate,
                         "pulse": "glow·(1 − depth·(½ − ½·cos(2π·rate·t + phase)))",
                         "float": "y += float_height·sin(2π·float_rate·t + float_phase)"}}))
-    crowd = _audience(w, scene.audience, instances, _dissolving(scene))
+    crowd = _audience(w, scene.audience, instances, _dissolving(scene), crowd_motion == "morph")
     if crowd:
         top.append(w.node("audience", children=crowd))
     top.append(_sky(w, scene))
@@ -1033,10 +1063,10 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
-               instances: str = "gpu") -> tuple[bytes, bytes | None]:
+               instances: str = "gpu", crowd_motion: str = "morph") -> tuple[bytes, bytes | None]:
     """The file bytes: (glb, None) when binary; else (gltf JSON, None) with the buffer as a data: URI, or
     (gltf JSON, bin) with the buffer referring to `bin_uri`."""
-    doc, blob = gltf_document(scene, instances)
+    doc, blob = gltf_document(scene, instances, crowd_motion)
     buffer: dict[str, Any] = {"byteLength": len(blob)}
     if binary:
         doc["buffers"] = [buffer]
@@ -1057,10 +1087,11 @@ def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
 
 
 def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True,
-                instances: str = "gpu") -> list[Path]:
+                instances: str = "gpu", crowd_motion: str = "morph") -> list[Path]:
     """Write the scene as glTF 2.0: `.glb` (binary) or `.gltf` (JSON; the buffer embedded as a data: URI,
-    or with embed=False in a side-car `<stem>.bin`). `binary` overrides the suffix; `instances` is the crowd's
-    layout (see gltf_document). Atomic (both files for a side-car). Returns the paths written."""
+    or with embed=False in a side-car `<stem>.bin`). `binary` overrides the suffix; `instances` and
+    `crowd_motion` are the crowd's layout and motion (see gltf_document). Atomic (both files for a side-car).
+    Returns the paths written."""
     target = Path(path)
     suffix = target.suffix.lower()
     if binary is None:
@@ -1069,11 +1100,11 @@ def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = No
                              "use .glb or .gltf")
         binary = suffix == ".glb"
     if binary or embed:
-        data, _ = gltf_bytes(scene, binary=binary, instances=instances)
+        data, _ = gltf_bytes(scene, binary=binary, instances=instances, crowd_motion=crowd_motion)
         write_together([(target, data)])
         return [target]
     side = target.with_suffix(".bin")
-    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances)
+    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances, crowd_motion=crowd_motion)
     assert blob is not None
     write_together([(side, blob), (target, data)])
     return [target, side]

@@ -187,7 +187,8 @@ def _crowd(clip: _Clip, scene: Any, t: np.ndarray,
             if g.breathing_unison:
                 breath_phase = np.full(len(t), g.breathing_phase)
             b = g.breathing_depth * breath_depth * np.sin(2.0 * _PI * g.breathing_rate * t + breath_phase)
-            weights[:, names.index("breathe")] = b
+            if "breathe" in names:
+                weights[:, names.index("breathe")] = b
             if "sway" in names:
                 weights[:, names.index("sway")] = sub["sway_amplitude"] * np.sin(
                     2.0 * _PI * sub["sway_frequency"] * t + phase)
@@ -197,7 +198,8 @@ def _crowd(clip: _Clip, scene: Any, t: np.ndarray,
                 for k, pose in enumerate(POSES):
                     if pose in names:
                         weights[:, names.index(pose)] = st["group_pose_gp"][:, g.index, k]
-            clip.node(sub["node"], "weights", t, weights.reshape(-1))
+            if names:
+                clip.node(sub["node"], "weights", t, weights.reshape(-1))
 
 
 # ------------------------------------------------------------------------------------------- the sky
