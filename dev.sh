@@ -65,9 +65,12 @@ case "$cmd" in
     test)
         system_packages gl
         venv ".[dev]"
-        # The Khronos glTF-Validator the glTF tests run (node + npm; three.js, a devDependency, is left out).
+        # The tools the tests run on exports (node + npm): glTF-Validator, gltf-transform, Babylon.js (three.js,
+        # a devDependency for the look check by hand, is left out).
         { command -v node && command -v npm; } >/dev/null 2>&1 || apt_install nodejs npm
-        [ -d tests/js/node_modules ] || npm ci --prefix tests/js --omit=dev --no-audit --no-fund --loglevel=error
+        # Again whenever the lock file is newer than what npm last installed (a new tool joined).
+        [ -f tests/js/node_modules/.package-lock.json ] && [ ! tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ] \
+            || npm ci --prefix tests/js --omit=dev --no-audit --no-fund --loglevel=error
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     lint)

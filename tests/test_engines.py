@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -363,3 +364,56 @@ def test_sphere_motion_twin_is_where_the_shader_draws() -> None:
             assert np.abs(centroid - (x0, y0)).max() < 1.5, (t, centroid, (x0, y0))
         seen.append(px)
     assert np.abs(seen[1] - seen[0]).max() > 10.0            # they did move: the comparison means something
+
+
+# ------------------------------------------------------------------------------------------ real clients
+
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        pytest.fail("Debian's chromium is needed for the browser checks (.ci/run installs it with apt-get)")
+    return found
+
+
+def test_babylon_plays_the_ambience(tmp_path: Path) -> None:
+    """Babylon.js (which reads KHR_animation_pointer itself) loads the file headless in chromium, makes an
+    animation group of the clip with every channel, and seeking to a time puts each sphere where our
+    renderer draws it then (the twin the GL test holds to the shader): the bright blob within 5 px of 320×180
+    (Babylon lights the glass from above, which shifts a blob's centroid by up to 4 px), while the spheres
+    travel tens of pixels between the times."""
+    from PIL import Image
+
+    from scenegen import ambience
+    from scenegen.export.gltf import export_gltf
+    from scenegen.gen.scene import generate
+    from scenegen.render.camera import View
+    from scenegen.seedfile import parse_seed
+
+    scene = generate(parse_seed(ORBIT))
+    export_gltf(scene, tmp_path / "orbit.glb")
+    doc = _glb_json(tmp_path / "orbit.glb")
+    times = (0.0, 7.5, 21.0)
+    out = subprocess.run([node(), str(JS / "babylon_play.mjs"), str(tmp_path / "orbit.glb"), "ambience",
+                          str(tmp_path / "shots"), *map(str, times)], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "CHROMIUM": chromium(), "WIDTH": "320", "HEIGHT": "180"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    (group,) = [g for g in report["groups"] if g["name"] == "ambience"]
+    (clip,) = [a for a in doc["animations"] if a["name"] == "ambience"]
+    assert group["animations"] == len(clip["channels"])         # pointer channels included
+    sp = scene.props.spheres
+    view = View.from_camera(scene.camera)
+    seen = []
+    for t in times:
+        img = np.asarray(Image.open(tmp_path / "shots" / f"ambience-{t:g}.png").convert("RGB")).astype(np.float64)
+        lum = img.mean(axis=-1)
+        px, inside = view.project(ambience.sphere_centers(sp, np.array([t]))[0], (320, 180))
+        assert inside.all()
+        for x0, y0 in px:
+            ys, xs = np.mgrid[int(y0) - 8:int(y0) + 8, int(x0) - 8:int(x0) + 8]
+            w = lum[ys, xs]
+            m = w > 0.5 * (w.max() + w.min())
+            centroid = np.array([(xs[m] * w[m]).sum(), (ys[m] * w[m]).sum()]) / w[m].sum() + 0.5
+            assert np.abs(centroid - (x0, y0)).max() < 5.0, (t, centroid, (x0, y0))
+        seen.append(px)
+    assert np.abs(seen[1] - seen[0]).max() > 10.0
