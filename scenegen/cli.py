@@ -115,6 +115,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         planned.append(out)
         if kind == ".gltf" and args.separate_bin:
             planned.append(Path(out).with_suffix(".bin"))
+        perf = spec.performance
+        if kind in (".glb", ".gltf") and not args.no_sound and (perf.cues or (perf.duration or 0.0) > 0.0):
+            planned.append(Path(out).with_suffix(".wav"))
     if heightmap is not None:      # refused before the work, in the words the exporter would use
         from .export.heightmap import HeightmapError, heightmap_outputs, tile_ranges
         from .export.terrain_maps import engine_size, splat_layer_count
@@ -149,7 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
                 written += [str(p) for p in export_gltf(scene, out, embed=not args.separate_bin,
                                                         instances=args.instances,
-                                                        crowd_motion=args.crowd_motion)]
+                                                        crowd_motion=args.crowd_motion,
+                                                        sound=not args.no_sound)]
         if heightmap is not None or preview is not None:
             from .export.heightmap import HeightmapError, export_heightmap
 
@@ -625,6 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instances", choices=("gpu", "nodes"), default="gpu",
                    help="glTF crowd: gpu (EXT_mesh_gpu_instancing, the default) or nodes (a node per figure, "
                         "for viewers without the extension such as Blender 3.x and Godot)")
+    p.add_argument("--no-sound", action="store_true", help="glTF: leave out the performance's sound (by default "
+                   "a scene with a performance gets OUT's name with .wav beside it, named in the file's extras)")
     p.add_argument("--crowd-motion", choices=("morph", "still"), default="morph",
                    help="glTF crowd motion: morph (sway, breath and poses as morph targets of motion sub-groups, "
                         "the default) or still (no morph targets: Blender 4.2 to 4.5 cannot import instanced "

@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import __version__
 from ..fileio import write_together
+from ..perform import RATE as PERFORMANCE_RATE
 from ..seedfile import spec_to_data
 from ..skylook import FOG_EXPONENT, fog_distance, sky_fog, sky_panorama
 from .heightmap import encode_png_rgb8
@@ -76,6 +77,7 @@ _CARD_WIDTH = 0.30
 _PI = math.pi
 
 _GLB_MAGIC, _GLB_JSON, _GLB_BIN = 0x46546C67, 0x4E4F534A, 0x004E4942
+SOUND_RATE = PERFORMANCE_RATE     # the performance's WAV beside the file: the mix's own rate
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -655,7 +657,8 @@ def _instrument(w: _Writer, inst: Any) -> int:
     p, nrm, tris = _tube(inst.crystal_j, inst.thickness_j, _TUBE_SIDES)
     crystal = w.material(_material("instrument crystal", inst.color, roughness=_CRYSTAL_ROUGHNESS,
                                    emissive=inst.color, glow=0.5 * inst.glow,
-                                   transmission=_CRYSTAL_TRANSMISSION))
+                                   transmission=_CRYSTAL_TRANSMISSION, strength=True))
+    w.refs["instrument_material"] = crystal
     light = w.material(_material("instrument light", inst.light_color, unlit=True, extras={"glow": inst.glow}))
     m = len(inst.light_j)
     u = (np.arange(m, dtype=np.float64) / max(m - 1, 1)).astype(np.float32)
@@ -991,13 +994,15 @@ def _metadata(scene: Any) -> dict[str, Any]:
 CROWD_MOTIONS = ("morph", "still")
 
 
-def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph") -> tuple[dict[str, Any], bytes]:
+def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph",
+                  sound_uri: str | None = None) -> tuple[dict[str, Any], bytes]:
     """The glTF JSON (without `buffers`) and the binary buffer of a Scene. Pure and deterministic.
 
     instances: "gpu" draws each audience group with EXT_mesh_gpu_instancing; "nodes" gives every figure a
     node of its own, for viewers without the extension (Blender before 4, Godot). crowd_motion: "morph" moves
     the crowd by morph targets of its motion sub-groups; "still" leaves them out, for Blender (its importer
-    fails on instanced meshes with morph targets)."""
+    fails on instanced meshes with morph targets). sound_uri: where the performance's sound lies beside the
+    file (a WAV starting with the performance clip), named in the clip's and the scene's extras."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
     if crowd_motion not in CROWD_MOTIONS:
@@ -1023,7 +1028,11 @@ def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph
     top.append(_camera(w, scene.camera))
     from .gltf_animation import animations
 
-    clips = animations(w, scene)
+    sound = None
+    if sound_uri is not None:
+        sound = {"uri": sound_uri, "start": 0.0, "format": "WAV, 16-bit stereo", "rate": SOUND_RATE,
+                 "what": "the performance's sound; sample 0 plays at the performance clip's time `start` (seconds)"}
+    clips = animations(w, scene, sound)
 
     meta = _metadata(scene)
     lights = scene.lights
@@ -1041,6 +1050,8 @@ def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph
         "lights": "directional lux = π·strength, spot candela = π·strength·(distance to target)²: a "
                   "Lambert surface at the target is lit as scenegen's renderer lights it",
         "spec": spec_to_data(scene.spec)}
+    if sound is not None:
+        scene_extras["sound"] = sound
     doc: dict[str, Any] = {
         "asset": {"version": "2.0", "generator": f"scenegen {__version__}", "extras": _plain(meta)},
         "extensionsUsed": sorted(w.used),
@@ -1063,10 +1074,11 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
-               instances: str = "gpu", crowd_motion: str = "morph") -> tuple[bytes, bytes | None]:
+               instances: str = "gpu", crowd_motion: str = "morph",
+               sound_uri: str | None = None) -> tuple[bytes, bytes | None]:
     """The file bytes: (glb, None) when binary; else (gltf JSON, None) with the buffer as a data: URI, or
     (gltf JSON, bin) with the buffer referring to `bin_uri`."""
-    doc, blob = gltf_document(scene, instances, crowd_motion)
+    doc, blob = gltf_document(scene, instances, crowd_motion, sound_uri)
     buffer: dict[str, Any] = {"byteLength": len(blob)}
     if binary:
         doc["buffers"] = [buffer]
@@ -1087,10 +1099,11 @@ def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
 
 
 def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True,
-                instances: str = "gpu", crowd_motion: str = "morph") -> list[Path]:
+                instances: str = "gpu", crowd_motion: str = "morph", sound: bool = True) -> list[Path]:
     """Write the scene as glTF 2.0: `.glb` (binary) or `.gltf` (JSON; the buffer embedded as a data: URI,
     or with embed=False in a side-car `<stem>.bin`). `binary` overrides the suffix; `instances` and
-    `crowd_motion` are the crowd's layout and motion (see gltf_document). Atomic (both files for a side-car).
+    `crowd_motion` are the crowd's layout and motion (see gltf_document). A scene with a performance also
+    gets its sound beside it, `<stem>.wav` (sound=False leaves it out). Atomic (all files together).
     Returns the paths written."""
     target = Path(path)
     suffix = target.suffix.lower()
@@ -1099,12 +1112,23 @@ def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = No
             raise ValueError(f"{target}: cannot tell glTF binary from JSON by the suffix {suffix or '(none)'!r}; "
                              "use .glb or .gltf")
         binary = suffix == ".glb"
+    extra: list[tuple[Path, bytes]] = []
+    sound_uri = None
+    perf = getattr(scene, "performance", None)
+    if sound and perf is not None and perf.duration > 0.0:
+        from ..perform import mix, wav_bytes
+
+        wav = target.with_suffix(".wav")
+        extra.append((wav, wav_bytes(mix(scene), SOUND_RATE)))
+        sound_uri = quote(wav.name)
     if binary or embed:
-        data, _ = gltf_bytes(scene, binary=binary, instances=instances, crowd_motion=crowd_motion)
-        write_together([(target, data)])
-        return [target]
+        data, _ = gltf_bytes(scene, binary=binary, instances=instances, crowd_motion=crowd_motion,
+                             sound_uri=sound_uri)
+        write_together([*extra, (target, data)])
+        return [target, *[p for p, _ in extra]]
     side = target.with_suffix(".bin")
-    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances, crowd_motion=crowd_motion)
+    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances, crowd_motion=crowd_motion,
+                            sound_uri=sound_uri)
     assert blob is not None
-    write_together([(side, blob), (target, data)])
-    return [target, side]
+    write_together([*extra, (side, blob), (target, data)])
+    return [target, side, *[p for p, _ in extra]]

@@ -21,10 +21,15 @@ import numpy as np
 from .. import ambience
 from ..skylook import sky_blend
 
-__all__ = ["AMBIENCE_FPS", "PERFORMANCE_FPS", "FLICKER_FPS", "ambience_length", "animations"]
+__all__ = ["AMBIENCE_FPS", "PERFORMANCE_FPS", "FLICKER_FPS", "ambience_length", "performance_times", "animations"]
 
 AMBIENCE_FPS = 10.0       # the loops are slow (pulse ≈ 0.5 Hz, bob 0.15 Hz): 10 samples a second hold them
-PERFORMANCE_FPS = 20.0    # cues ease over tenths of a second, note flares rise in 20 ms (sampled as they come)
+# The performance is sampled on a grid of PERFORMANCE_FPS plus, for every cue, where it changes: just before
+# and at its start, at the end of a note's 20 ms strike and along its fade, at the ends of its eases, and
+# just before and at its end (a cut is two samples a millisecond apart). state_at costs ~2 ms a call.
+PERFORMANCE_FPS = 5.0
+_BEFORE = 1e-3
+_NOTE_POINTS = (0.1, 0.25, 0.5, 0.75)
 FLICKER_FPS = 30.0        # a flaw's flicker stutters at its own rate (a few Hz): it gets its own, finer times
 _DEFAULT_LOOP = 60.0      # the ambience's length when the sky does not cycle
 _MAX_LOOP = 600.0
@@ -43,6 +48,30 @@ def ambience_length(scene: Any) -> float:
 def _times(length: float, fps: float) -> np.ndarray:
     n = max(2, int(math.ceil(length * fps - 1e-9)) + 1)
     return np.linspace(0.0, length, n)
+
+
+def _distinct(t: np.ndarray, length: float) -> np.ndarray:
+    """Sorted times inside [0, length], each a distinct float32 (keyframe times must strictly increase)."""
+    t32 = np.unique(np.clip(t, 0.0, length).astype(np.float32))
+    return t32.astype(np.float64)
+
+
+def performance_times(perf: Any) -> np.ndarray:
+    """Where the performance clip samples state_at (see PERFORMANCE_FPS)."""
+    from ..perform import NoteEvent
+    from ..perform.timeline import FLARE_ATTACK
+
+    pts = [_times(perf.duration, PERFORMANCE_FPS)]
+    for ev in perf.cues:
+        at, length = float(ev.at), float(getattr(ev, "length", 0.0) or 0.0)
+        marks = [at - _BEFORE, at, at + length - _BEFORE, at + length]
+        if isinstance(ev, NoteEvent):
+            marks += [at + FLARE_ATTACK] + [at + f * length for f in _NOTE_POINTS]
+        fade = float(getattr(ev, "fade", 0.0) or 0.0)
+        if fade > 0.0:
+            marks += [at + 0.5 * fade, at + fade, at + length - fade, at + length - 0.5 * fade]
+        pts.append(np.array(marks, dtype=np.float64))
+    return _distinct(np.concatenate(pts), perf.duration)
 
 
 class _Clip:
@@ -122,10 +151,13 @@ def _spheres(clip: _Clip, scene: Any, t: np.ndarray, tf: np.ndarray,
         if moves:
             clip.node(ref["node"], "translation", t, centres[:, i])
         flawed = int(sp.flaw_i[i]) >= 0
-        times = tf if flawed else t
-        sf = state(tf) if (state and flawed) else st
-        if sf is not None:
-            light = ambience.sphere_light(sp, times, sf["flicker_k"])[:, i] * sf["sphere_light_k"][:, i]
+        times = _distinct(np.concatenate([tf, t]), float(t[-1])) if flawed else t
+        if st is not None:
+            # The flicker's own wave on its fine times; the cues' depth and light between their samples.
+            depth = np.interp(times, t, st["flicker_k"][:, i])
+            flick = np.zeros((len(times), len(sp.radius_i)))
+            flick[:, i] = depth
+            light = ambience.sphere_light(sp, times, flick)[:, i] * np.interp(times, t, st["sphere_light_k"][:, i])
         else:
             light = ambience.sphere_light(sp, times)[:, i]
         base = _strength_base(_material(clip.w, ref["material"]))
@@ -245,6 +277,18 @@ def _sky(clip: _Clip, scene: Any, t: np.ndarray, state: Callable[[np.ndarray], d
 
 # ------------------------------------------------------------------------------------------- performance only
 
+def _instrument(clip: _Clip, t: np.ndarray, st: dict[str, np.ndarray]) -> None:
+    """The instrument's crystal flares with its notes as a sphere does: light × (1 + FLARE_GAIN·flare)."""
+    from ..perform.timeline import FLARE_GAIN
+
+    mat = clip.w.refs.get("instrument_material")
+    flare = st["instrument_flare"]
+    if mat is None or not np.any(flare):
+        return
+    pointer = f"/materials/{mat}/extensions/KHR_materials_emissive_strength/emissiveStrength"
+    clip.pointer(pointer, t, _strength_base(_material(clip.w, mat)) * (1.0 + FLARE_GAIN * flare))
+
+
 def _lights_camera(clip: _Clip, scene: Any, t: np.ndarray, st: dict[str, np.ndarray]) -> None:
     L = scene.lights
     for i, ref in enumerate(clip.w.refs.get("spots", [])):
@@ -311,12 +355,13 @@ def animations(w: Any, scene: Any, sound: dict[str, Any] | None = None) -> list[
     perf = getattr(scene, "performance", None)
     if perf is not None and perf.duration > 0.0:
         state = _stacked(scene)
-        t, tf = _times(perf.duration, PERFORMANCE_FPS), _times(perf.duration, FLICKER_FPS)
+        t, tf = performance_times(perf), _times(perf.duration, FLICKER_FPS)
         pc = _Clip(w, "performance")
         _spheres(pc, scene, t, tf, state)
         _crowd(pc, scene, t, state)
         _sky(pc, scene, t, state)
         _lights_camera(pc, scene, t, state(t))
+        _instrument(pc, t, state(t))
         extras: dict[str, Any] = {"loop": bool(perf.loop), "length": perf.duration,
                                   "what": "the performance's score from 0 to its end, on top of the scene's loops; "
                                           "it includes them, so play it instead of the ambience"}

@@ -1,11 +1,11 @@
 // Play a .glb's animation in Babylon.js, headless in Debian's chromium, and save a PNG at each time asked.
 //
-//   node tests/js/babylon_play.mjs SCENE.glb CLIP OUTDIR T1 [T2 ...]     (WIDTH, HEIGHT from the environment)
+//   node tests/js/babylon_play.mjs SCENE.glb OUTDIR CLIP:T [CLIP:T ...]     (WIDTH, HEIGHT from the environment)
 //
 // It serves the page, Babylon.js (@babylonjs/core and @babylonjs/loaders, which read KHR_animation_pointer
 // themselves) and the file on http://127.0.0.1, starts chromium on SwiftShader, and the page loads the file
-// as a user would (SceneLoader, the file's own camera), starts the named animation group, and for each time
-// seeks there, renders and posts the canvas back: OUTDIR/<CLIP>-<T>.png. It prints one JSON line: the
+// as a user would (SceneLoader, the file's own camera), and for each shot plays the named animation group
+// alone, seeks to the time, renders and posts the canvas back: OUTDIR/<CLIP>-<T>.png. It prints one JSON line: the
 // animation groups the loader made, with their channel counts, and what it wrote. CHROMIUM picks another
 // browser binary, TIMEOUT_S the time limit (240 s).
 import fs from "node:fs";
@@ -15,11 +15,12 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const [glb, clip, outDir, ...times] = process.argv.slice(2);
-if (!glb || !clip || !outDir || !times.length) {
-  console.error("usage: node babylon_play.mjs SCENE.glb CLIP OUTDIR T1 [T2 ...]");
+const [glb, outDir, ...asked] = process.argv.slice(2);
+if (!glb || !outDir || !asked.length) {
+  console.error("usage: node babylon_play.mjs SCENE.glb OUTDIR CLIP:T [CLIP:T ...]");
   process.exit(2);
 }
+const shots = asked.map((a) => { const i = a.lastIndexOf(":"); return { clip: a.slice(0, i), t: Number(a.slice(i + 1)) }; });
 const width = Number(process.env.WIDTH || 320), height = Number(process.env.HEIGHT || 180);
 const modules = path.join(here, "node_modules", "@babylonjs");
 
@@ -49,22 +50,21 @@ try {
   cam.aspectRatio = ${width} / ${height};
   const groups = scene.animationGroups.map((g) => ({ name: g.name, animations: g.targetedAnimations.length,
                                                      from: g.from, to: g.to }));
-  scene.animationGroups.forEach((g) => g.stop());
-  const group = scene.animationGroups.find((g) => g.name === ${JSON.stringify(clip)});
-  if (!group) throw new Error("no animation group " + ${JSON.stringify(clip)});
-  group.start(false, 1.0, group.from, group.to);
-  group.pause();
-  const fps = group.targetedAnimations.length ? group.targetedAnimations[0].animation.framePerSecond : 60;
   await scene.whenReadyAsync();
-  const shots = [];
-  for (const t of ${JSON.stringify(times.map(Number))}) {
+  const done = [];
+  for (const { clip, t } of ${JSON.stringify(shots)}) {
+    scene.animationGroups.forEach((g) => g.stop());
+    const group = scene.animationGroups.find((g) => g.name === clip);
+    if (!group) throw new Error("no animation group " + clip);
+    group.start(false, 1.0, group.from, group.to);
+    group.pause();
+    const fps = group.targetedAnimations.length ? group.targetedAnimations[0].animation.framePerSecond : 60;
     group.goToFrame(t * fps);
     for (let k = 0; k < 3; k++) scene.render();
-    const png = canvas.toDataURL("image/png");
-    await report("shot", JSON.stringify({ t, png }));
-    shots.push(t);
+    await report("shot", JSON.stringify({ clip, t, png: canvas.toDataURL("image/png") }));
+    done.push(clip + ":" + t);
   }
-  await report("done", JSON.stringify({ groups, fps, shots }));
+  await report("done", JSON.stringify({ groups, shots: done }));
 } catch (e) {
   await report("fail", String(e && e.stack || e));
 }
@@ -87,7 +87,7 @@ const server = http.createServer((req, res) => {
     req.on("end", () => {
       res.end("ok");
       if (url === "/shot") {
-        const { t, png } = JSON.parse(body);
+        const { clip, t, png } = JSON.parse(body);
         fs.writeFileSync(path.join(outDir, `${clip}-${t}.png`), Buffer.from(png.split(",")[1], "base64"));
       } else if (url === "/done") {
         finish(0, body);
