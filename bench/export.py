@@ -8,7 +8,10 @@ Measures, in one process, on assets/seeds/grand-auditorium.yaml (its 250,000 eye
     baseline of a per-vertex Python loop with struct.pack;
   * the crowd's instance buffers (TRANSLATION, ROTATION, SCALE) built with numpy, against a per-figure loop;
   * the sky dome's texture (the whole sky baked as our renderer draws it), for scale;
-  * the heightmap as a 16-bit PNG and as an EXR.
+  * the heightmap as a 16-bit PNG and as an EXR;
+  * what the animations cost: the .glb document with and without its clips (the ambience and the
+    performance), time per MB of what they add against time per MB of the still file (the sound's mix is
+    left out: it is the performance's own cost, bench/mix.py).
 The row "naive loops (derived)" is the .glb time with the two numpy parts replaced by the loops' times.
 Every time is the fastest of N runs (other processes on a shared machine only ever add time).
 """
@@ -31,7 +34,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenegen.export.gltf import _SKY_TEXTURE, _yaw_pitch_quats, export_gltf, sky_texture, terrain_arrays  # noqa: E402
+from scenegen.export import gltf_animation  # noqa: E402
+from scenegen.export.gltf import (  # noqa: E402
+    _SKY_TEXTURE,
+    _yaw_pitch_quats,
+    export_gltf,
+    gltf_document,
+    sky_texture,
+    terrain_arrays,
+)
 from scenegen.export.heightmap import export_heightmap  # noqa: E402
 from scenegen.export.json import export_json  # noqa: E402
 from scenegen.gen.scene import generate  # noqa: E402
@@ -107,7 +118,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        glb = fastest(lambda: export_gltf(scene, out / "s.glb"), args.repeat)
+        glb = fastest(lambda: export_gltf(scene, out / "s.glb", sound=False), args.repeat)
         js = fastest(lambda: export_json(scene, out / "s.json"), args.repeat)
         png = fastest(lambda: export_heightmap(scene, out / "h.png"), args.repeat)
         exr = fastest(lambda: export_heightmap(scene, out / "h.exr"), args.repeat)
@@ -124,6 +135,22 @@ def main() -> None:
     w, h = _SKY_TEXTURE
     rows.append((f"sky texture, {w}×{h} (part of the .glb)", fastest(lambda: sky_texture(scene.sky), args.repeat),
                  None))
+    # The animations: the document with its clips, and without (the clips' builder swapped for nothing).
+    full = fastest(lambda: gltf_document(scene), args.repeat)
+    full_bytes = len(gltf_document(scene)[1])
+    real = gltf_animation.animations
+    gltf_animation.animations = lambda w, s, sound=None: []  # type: ignore[assignment]
+    try:
+        still = fastest(lambda: gltf_document(scene), args.repeat)
+        still_bytes = len(gltf_document(scene)[1])
+    finally:
+        gltf_animation.animations = real  # type: ignore[assignment]
+    added = (full_bytes - still_bytes) / 2**20
+    rows.append((f".glb document, still ({still_bytes / 2**20:.1f} MB)", still, None))
+    rows.append((f".glb document, with both clips (+{added:.2f} MB)", full, None))
+    per_still, per_anim = still / (still_bytes / 2**20), (full - still) / max(added, 1e-9)
+    rows.append(("  ms per MB: still file / what the clips add", per_still, None))
+    rows.append(("  ms per MB of the clips", per_anim, None))
     rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MB, + side-car)", png, None))
     rows.append((f"heightmap EXR ({size['h.exr']:.2f} MB, + side-car)", exr, None))
 
