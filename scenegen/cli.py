@@ -342,10 +342,11 @@ def frame_path(out: Path, k: int) -> Path:
     return out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
 
 
-def _png_output(text: str) -> Path:
+def _png_output(text: str, also: str = "") -> Path:
     out = Path(text)
     if out.suffix.lower() != ".png":
-        raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png)", EXIT_BAD_INPUT)
+        raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png{also})",
+                           EXIT_BAD_INPUT)
     return out
 
 
@@ -448,11 +449,86 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     return stats
 
 
+def _span(args: argparse.Namespace, scene: Any) -> tuple[float, float]:
+    """--from/--to in seconds: by default the whole performance; a scene without one needs --to."""
+    from .render.perfpack import performance_of
+    perf = performance_of(scene)
+    start = 0.0 if args.start is None else args.start
+    end = args.end
+    if end is None:
+        if perf is None:
+            raise CommandError(f"{args.file}: the scene has no performance: give --to (seconds)", EXIT_BAD_INPUT)
+        end = float(perf.duration)
+    if not end > start:
+        raise CommandError(f"--from {start:g} --to {end:g}: nothing between them", EXIT_BAD_INPUT)
+    return start, end
+
+
+def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], out: Path) -> int:
+    """`render -o X.mp4` (the performance as a video with its sound) and `-o X.wav` (the sound alone)."""
+    from .progress import ProgressBar
+    started = time.perf_counter()
+    video = out.suffix.lower() == ".mp4"
+    if video and (size[0] % 2 or size[1] % 2):
+        raise CommandError(f"--size {args.size}: a video's width and height must be even", EXIT_BAD_INPUT)
+    scene = _generate(spec, args.file)
+    from .render.perfpack import performance_of
+    if not video and performance_of(scene) is None:
+        raise CommandError(f"{args.file}: the scene has no performance to mix", EXIT_BAD_INPUT)
+    start, end = _span(args, scene)
+    if video:
+        from .render.movie import render_video
+        from .video import VideoError
+        camera = _camera(args.camera, scene) if args.camera else None
+        _gl_renderer(scene).delete()        # says in one line why, where no GL context can be made
+        bar = ProgressBar()
+        try:
+            stats = render_video(scene, out, size, args.fps, start, end, camera=camera, progress=bar)
+        except VideoError as err:
+            raise CommandError(f"{out}: {err}") from None
+        except OSError as err:
+            raise CommandError(f"{err.filename or out}: cannot write ({err.strerror or err})") from None
+        finally:
+            bar.close()
+        what = f"{stats['frames']} frames at {args.fps:g} fps ({size[0]}×{size[1]})" + (
+            ", with sound" if stats["audio"] else ", silent: the scene has no performance")
+    else:
+        import io
+
+        from .fileio import write_output
+        from .render.movie import SAMPLE_RATE, soundtrack
+        samples = soundtrack(scene, start, end)
+        assert samples is not None
+        from .perform import write_wav
+        buf = io.BytesIO()
+        write_wav(buf, samples, SAMPLE_RATE)
+        try:
+            write_output(out, buf.getvalue())
+        except OSError as err:
+            raise CommandError(f"{out}: cannot write ({err.strerror or err})") from None
+        what = f"{len(samples) / SAMPLE_RATE:.2f} s of sound"
+    if not args.quiet:
+        print(f"Wrote {out}: {what}, {start:g} … {end:g} s, in {time.perf_counter() - started:.2f} s")
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     spec = _load(args.file)
     size = _size(args.size)
-    out = _png_output(args.output)
+    if Path(args.output).suffix.lower() in (".mp4", ".wav"):
+        if args.frames is not None:
+            raise CommandError("--frames is for PNG sequences: a video takes --from, --to and --fps", EXIT_BAD_INPUT)
+        if not (math.isfinite(args.fps) and 0 < args.fps <= 240):
+            raise CommandError(f"--fps {args.fps:g}: expected a number of frames per second, 0 … 240", EXIT_BAD_INPUT)
+        for name, v in (("--from", args.start), ("--to", args.end)):
+            if v is not None and not (math.isfinite(v) and v >= 0):
+                raise CommandError(f"{name} {v:g}: expected seconds ≥ 0", EXIT_BAD_INPUT)
+        refuse_existing([args.output], args.force)
+        return _render_timed(args, spec, size, Path(args.output))
+    if args.start is not None or args.end is not None:
+        raise CommandError("--from and --to are for .mp4 and .wav outputs (a PNG takes --time)", EXIT_BAD_INPUT)
+    out = _png_output(args.output, ", .mp4 or .wav")
     if args.frames is not None and not 1 <= args.frames <= 100_000:
         raise CommandError(f"--frames {args.frames}: expected 1 … 100000", EXIT_BAD_INPUT)
     if not (math.isfinite(args.fps) and args.fps > 0):
@@ -574,18 +650,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.set_defaults(run=cmd_view)
 
-    p = sub.add_parser("render", help="render a scene to PNG without a window (headless OpenGL)",
+    p = sub.add_parser("render", help="render a scene to PNG, or its performance to MP4 or WAV, without a window",
                        description="Render the scene headless (EGL; Mesa llvmpipe will do): the same pixels "
                                    "as the viewer. With --frames N: N frames out-0000.png … of a turntable "
                                    f"and time-lapse: frame k shows time T + k·S/F and the camera turned "
                                    f"{TURN_DEG_PER_S:g}·k/F degrees about the vertical through the point it "
                                    "looks at (a full turn per minute of playback at F frames a second).")
     p.add_argument("file", metavar="SEED", help=SEED_HELP)
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="OUT.png: a picture (or a sequence, with --frames); OUT.mp4: the performance as a video "
+                        "with its sound (H.264 + AAC), frames at t = FROM + i/FPS, following its camera shots "
+                        "unless --camera is given; OUT.wav: its sound alone (48 kHz, 16-bit stereo)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
     p.add_argument("--frames", type=int, metavar="N", help="write N numbered frames OUT-0000.png … instead")
+    p.add_argument("--from", dest="start", type=float, metavar="T0",
+                   help=".mp4/.wav: start at T0 seconds of the performance (default 0)")
+    p.add_argument("--to", dest="end", type=float, metavar="T1",
+                   help=".mp4/.wav: end at T1 seconds (default: the performance's end)")
     p.add_argument("--fps", type=float, default=30.0, metavar="F", help="frames per second of playback (default 30)")
     p.add_argument("--speed", type=float, default=1.0, metavar="S",
                    help="scene seconds per second of playback: the time-lapse factor (default 1)")

@@ -32,6 +32,16 @@ void main() {
     float fade_in = smoothstep(0.0, 0.05, age);
     float fade_out = 1.0 - smoothstep(0.75, 1.0, age);
     v_color = mix(a_color * 1.5, a_smoke * 0.4, smoke) * fade_in * fade_out;
+    // The performance's shard rate (0 before the flaw shows; 1 the flaw's own): a rate below 1 lets only
+    // that share of the splinters fly, above it they fly brighter and bigger.
+    int k = sphere_index(a_sphere.xyz);
+    if (k >= 0 && u_performing > 0.5) {
+        float rate = u_sphere_shard[k].x;
+        float keep = step(hash12(vec2(a_motion.z * 97.0, a_size * 1e3)), rate);
+        v_color *= keep * (1.0 + 0.5 * max(rate - 1.0, 0.0));
+        v_alpha *= keep;
+        gl_PointSize *= 1.0 + 0.3 * clamp(rate - 1.0, 0.0, 2.0);
+    }
     v_alpha = smoke * 0.45 * fade_out;
     v_age = age;
 }
