@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from ..model import Record, array, value
+from ..model import Record, array
 from ..rng import stream
 
-__all__ = ["Chronometer", "STYLES", "generate_chronometer", "profile", "NECK", "SEGMENTS", "DIGIT_SEGMENTS"]
+__all__ = ["Chronometer", "STYLES", "SWIRL_RATE", "generate_chronometer", "profile", "NECK", "BULB", "SEGMENTS",
+           "DIGIT_SEGMENTS"]
 
 KIND_SAND, KIND_STREAM, KIND_GLASS, KIND_DIGIT = 0.0, 1.0, 2.0, 3.0
-# Colour (linear), grain size (in half-heights), twinkle, shimmer of each style.
+# Colour (linear), grain size (in half-heights), twinkle depth, mercury shimmer of each style.
 STYLES: dict[str, tuple[tuple[float, float, float], float, float, float]] = {
     "stardust": ((1.0, 0.86, 0.62), 0.010, 0.8, 0.0),
     "sand": ((0.95, 0.62, 0.30), 0.008, 0.1, 0.0),
@@ -43,39 +43,27 @@ def profile(a: np.ndarray) -> np.ndarray:
     return NECK + (BULB - NECK) * np.sin(np.pi * a) ** 0.6 * (1.0 - 0.25 * a)
 
 
+SWIRL_RATE = 0.6        # radians per second of the countdown's own swirl clock (State.countdown_spin)
+
+
 @dataclass(frozen=True, eq=False)
 class Chronometer(Record):
-    """Particles of the hourglass in its own frame (half-heights; y up, +z towards the audience)."""
-    center: tuple[float, float, float] = value("Centre of the waist, world metres.")
-    facing: tuple[float, float, float] = value("Unit direction its face (the readout) looks, level.")
-    half_height: float = value("Half its height, metres: the unit of the particle positions.")
-    style: str = value("stardust, sand or mercury.")
+    """Particles of the hourglass in its own frame: half-heights, y up, the waist at 0, +z its face."""
     kind_i: np.ndarray = array("float32", ("i",), "0 sand grain, 1 falling stream, 2 glass, 3 readout dot.")
     param_i: np.ndarray = array("float32", ("i", 4), "sand: rank, angle, radius share, jitter; stream: "
                                 "phase, angle, radius share, 0; glass: height, angle, 0, 0; readout: slot, "
                                 "segment, place along it, jitter.")
-    size_i: np.ndarray = array("float32", ("i",), "Particle size, half-heights.")
+    size_i: np.ndarray = array("float32", ("i",), "Particle size, in grains of its style (STYLES).")
     twinkle_i: np.ndarray = array("float32", ("i", 2), "Twinkle rate (Hz) and phase (radians).")
 
 
-def generate_chronometer(scene: Any, style: str = "stardust", grains: int = 6000) -> Chronometer:
-    """The chronometer standing behind the stage as the scene's camera sees it, facing that camera."""
-    if style not in STYLES:
-        raise ValueError(f"chronometer style {style!r}: expected one of {', '.join(STYLES)}")
-    rng = stream(scene.seed, "chronometer")
-    st = scene.stage
-    cx, cz = float(st.center[0]), float(st.center[1])
-    eye = np.asarray(scene.camera.position, dtype=np.float64)
-    away = np.array([cx - eye[0], 0.0, cz - eye[2]])
-    n = float(np.linalg.norm(away))
-    away = away / n if n > 1e-9 else np.array([0.0, 0.0, -1.0])
-    half = 0.42 * float(st.radius)
-    centre = np.array([cx, float(st.top), cz]) + away * 1.1 * float(st.radius) + np.array([0.0, 1.25 * half, 0.0])
-    _, size, twinkle, _ = STYLES[style]
-
-    sand = grains
-    stream_n = max(64, grains // 25)
-    glass = max(400, grains // 6)
+def generate_chronometer(seed: int | str, grains: int = 6000) -> Chronometer:
+    """The hourglass's particles: `grains` grains of sand (or dust, or mercury), the stream, the glass, the
+    readout's dots, drawn from the seed's own "chronometer" stream."""
+    rng = stream(seed, "chronometer")
+    sand = int(grains)
+    stream_n = max(64, sand // 25)
+    glass = max(400, sand // 6)
     per_segment = 60
     digits = 4 * 7 * per_segment + 2 * 24        # four digits, the colon's two dots
     kinds, params, sizes = [], [], []
@@ -84,19 +72,19 @@ def generate_chronometer(scene: Any, style: str = "stardust", grains: int = 6000
     p = np.stack([rank, rng.random(sand) * 2.0 * math.pi, np.sqrt(rng.random(sand)), rng.random(sand)], axis=1)
     kinds.append(np.full(sand, KIND_SAND))
     params.append(p)
-    sizes.append(size * (0.6 + 0.8 * rng.random(sand)))
+    sizes.append(0.6 + 0.8 * rng.random(sand))
 
     p = np.stack([rng.random(stream_n), rng.random(stream_n) * 2.0 * math.pi, np.sqrt(rng.random(stream_n)),
                   np.zeros(stream_n)], axis=1)
     kinds.append(np.full(stream_n, KIND_STREAM))
     params.append(p)
-    sizes.append(size * (0.5 + 0.5 * rng.random(stream_n)))
+    sizes.append(0.5 + 0.5 * rng.random(stream_n))
 
     y = rng.random(glass) * 2.0 - 1.0
     p = np.stack([y, rng.random(glass) * 2.0 * math.pi, np.zeros(glass), np.zeros(glass)], axis=1)
     kinds.append(np.full(glass, KIND_GLASS))
     params.append(p)
-    sizes.append(np.full(glass, size * 0.7))
+    sizes.append(np.full(glass, 0.7))
 
     slot = np.repeat(np.arange(4), 7 * per_segment)
     seg = np.tile(np.repeat(np.arange(7), per_segment), 4)
@@ -105,12 +93,10 @@ def generate_chronometer(scene: Any, style: str = "stardust", grains: int = 6000
     p = np.concatenate([np.stack([slot, seg, along, rng.random(len(slot))], axis=1), colon])
     kinds.append(np.full(digits, KIND_DIGIT))
     params.append(p)
-    sizes.append(np.full(digits, size * 1.3))
+    sizes.append(np.full(digits, 1.3))
 
     kind = np.concatenate(kinds).astype(np.float32)
     count = len(kind)
-    tw = np.stack([0.3 + 2.5 * rng.random(count) * twinkle, rng.random(count) * 2.0 * math.pi], axis=1)
-    return Chronometer(center=(float(centre[0]), float(centre[1]), float(centre[2])),
-                       facing=(float(-away[0]), 0.0, float(-away[2])), half_height=half, style=style,
-                       kind_i=kind, param_i=np.concatenate(params).astype(np.float32),
+    tw = np.stack([0.3 + 2.5 * rng.random(count), rng.random(count) * 2.0 * math.pi], axis=1)
+    return Chronometer(kind_i=kind, param_i=np.concatenate(params).astype(np.float32),
                        size_i=np.concatenate(sizes).astype(np.float32), twinkle_i=tw.astype(np.float32))

@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["soundtrack", "render_video", "SAMPLE_RATE"]
 
-SAMPLE_RATE = 48_000
+from ..perform import RATE as SAMPLE_RATE
 
 
 def soundtrack(scene: Any, start: float, end: float) -> np.ndarray | None:

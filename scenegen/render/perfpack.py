@@ -20,17 +20,17 @@ from . import packing
 
 __all__ = ["PerfUniforms", "performance_of", "state_for", "perf_uniforms", "BURST_DTYPE", "pack_bursts",
            "RING_DTYPE", "pack_rings", "MAX_RINGS", "POSE_SLOTS", "shot_view", "aimed_lights",
-           "countdown_setup", "countdown_uniforms"]
+           "countdown_uniforms"]
 
-# Poses the audience shader draws, in the order of its u_pose vec4 (shaders/audience.glsl).
-POSE_SLOTS = ("bow", "rise", "turn", "reach")
+# Poses the audience shader draws, in the order of its u_pose vec4 and then u_lean (shaders/audience.glsl).
+POSE_SLOTS = ("bow", "rise", "turn", "reach", "lean")
 MAX_RINGS = 16
 
 
 def performance_of(scene: Any) -> Any:
-    """The scene's Performance, or None when it has none (or no cue)."""
+    """The scene's Performance, or None for a still scene (none, or one of no length)."""
     perf = getattr(scene, "performance", None)
-    if perf is None:
+    if perf is None or not float(getattr(perf, "duration", 0.0)) > 0.0:
         return None
     return perf
 
@@ -45,9 +45,11 @@ def state_for(scene: Any, t: float) -> Any:
 
 @dataclass
 class PerfUniforms:
-    """`common`: set on every program that declares them; `groups`: one dict per audience group, in the
-    scene's order; `spots`: (target (s, 3), intensity (s,)) for re-aiming the beams' meshes."""
+    """`common`: set on every program that declares them; `screens`: the sky screens' own (their mood
+    uniforms share names with the audience's); `groups`: one dict per audience group, in the scene's
+    order; `spot_target`: (s, 3) for re-aiming the beams' meshes."""
     common: dict[str, Any] = field(default_factory=dict)
+    screens: dict[str, Any] = field(default_factory=dict)
     groups: list[dict[str, Any]] = field(default_factory=list)
     spot_target: np.ndarray | None = None
 
@@ -70,7 +72,7 @@ def perf_uniforms(scene: Any, state: Any) -> PerfUniforms:
                     "u_sphere_offset": np.zeros((packing.MAX_SPHERES, 3), np.float32),
                     "u_performing": 0.0, "u_instrument_flare": 0.0},
             groups=[{"u_group_perf": (0.0, 0.0, 0.0, 0.0), "u_group_tint": (0.0, 0.0, 0.0),
-                     "u_pose": (0.0, 0.0, 0.0, 0.0)} for _ in groups])
+                     "u_pose": (0.0, 0.0, 0.0, 0.0), "u_lean": 0.0} for _ in groups])
     n = len(sph.radius_i)
     light = _f32(state.sphere_light_k, (n,))[:k]
     flare = _f32(state.sphere_flare_k, (n,))[:k]
@@ -90,6 +92,8 @@ def perf_uniforms(scene: Any, state: Any) -> PerfUniforms:
     shard = np.zeros((packing.MAX_SPHERES, 4), np.float32)
     shard[:k, 0] = rate
     shard[:k, 1] = np.clip(shattered, 0.0, 1.0)
+    # The shards' own clock (∫ rate dt): their age runs on it, so a rate that changes never makes them jump.
+    shard[:k, 2] = _f32(state.shard_clock_k, (n,))[:k]
     offset = np.zeros((packing.MAX_SPHERES, 3), np.float32)
     offset[:k] = _f32(state.sphere_offset_k3, (n, 3))[:k]
     # What other surfaces reflect of the spheres follows their light too.
@@ -103,19 +107,17 @@ def perf_uniforms(scene: Any, state: Any) -> PerfUniforms:
         "u_performing": 1.0,
         "u_sky_zenith": [zen, zen], "u_sky_horizon": [hor, hor], "u_sky_glow": [glow, glow], "u_sky_cycle": 0.0,
         "u_instrument_flare": float(state.instrument_flare),
-        "u_screen_color": tuple(float(x) for x in _f32(state.screen_color3, (3,))),
-        "u_mood": (1.0, 0.0),
     }
-    out = PerfUniforms(common=common)
+    screens = {"u_mood_color": tuple(float(x) for x in _f32(state.screen_color3, (3,))),
+               "u_mood": (1.0, float(np.clip(state.screen_mood, 0.0, 1.0))),
+               "u_screen_perf": (1.0, float(np.clip(state.screen_flicker, 0.0, 1.0)))}
+    out = PerfUniforms(common=common, screens=screens)
     lights = scene.lights
     s = min(len(lights.spot_pos_s), packing.MAX_SPOTS)
     if s:
         target = _f32(state.spot_target_s3, (len(lights.spot_pos_s), 3))[:s]
-        pos = lights.spot_pos_s[:s].astype(np.float64)
-        d = target - pos
-        length = np.linalg.norm(d, axis=1)
-        d = np.where(length[:, None] > 1e-9, d / np.maximum(length, 1e-9)[:, None],
-                     lights.spot_dir_s[:s].astype(np.float64))
+        d = _f32(state.spot_dir_s3, (len(lights.spot_pos_s), 3))[:s]
+        length = np.linalg.norm(target - lights.spot_pos_s[:s].astype(np.float64), axis=1)
         intensity = _f32(state.spot_intensity_s, (len(lights.spot_pos_s),))[:s]
         cone = np.stack([np.cos(lights.spot_cone_s[:s]), np.cos(lights.spot_inner_s[:s]), intensity,
                          lights.spot_softness_s[:s]], axis=1)
@@ -138,23 +140,17 @@ def perf_uniforms(scene: Any, state: Any) -> PerfUniforms:
     pose = np.asarray(state.group_pose_gp, dtype=np.float64).reshape(g, -1)
     from ..perform import POSES
     slots = [POSES.index(p) if p in POSES else -1 for p in POSE_SLOTS]
-    tint_weight = _group_tint_weight(state)
+    mood = np.clip(_f32(state.group_mood_g, (g,)), 0.0, 1.0)
     for i in range(len(groups)):
         w = tuple(float(np.clip(pose[i, j], 0.0, 1.0)) if j >= 0 else 0.0 for j in slots)
         out.groups.append({
             "u_group_perf": (float(np.clip(sync[i], 0, 1)), float(np.clip(breath[i], 0, 1)),
-                             float(np.clip(dissolve[i], 0, 1)),
-                             float(tint_weight[i]) if tint_weight is not None else 1.0),
+                             float(np.clip(dissolve[i], 0, 1)), float(mood[i])),
             "u_group_tint": tuple(float(x) for x in color[i]),
-            "u_pose": w,
+            "u_pose": w[:4],
+            "u_lean": w[4],
         })
     return out
-
-
-def _group_tint_weight(state: Any) -> np.ndarray | None:
-    """How far each group's figures take the State's group colour (its own field if it has one)."""
-    w = getattr(state, "group_tint_g", None)
-    return None if w is None else np.clip(np.asarray(w, dtype=np.float64), 0.0, 1.0)
 
 
 # ------------------------------------------------------------------------------------- small buffers
@@ -223,24 +219,19 @@ def aimed_lights(lights: Any, target: np.ndarray) -> Any:
                    spot_dir_s=dirs.astype(lights.spot_dir_s.dtype))
 
 
-def countdown_setup(scene: Any) -> tuple[str, float]:
-    """The chronometer's style and the seconds its countdown runs (the longest countdown cue)."""
+def countdown_uniforms(scene: Any, state: Any) -> dict[str, Any]:
+    """The chronometer's uniforms for the countdown cue the State shows: where it floats and how tall,
+    its style's look, u_count (seconds left, share left, swirl angle, visibility)."""
+    from ..gen.chronometer import STYLES, SWIRL_RATE
     perf = performance_of(scene)
-    style, total = "stardust", 0.0
-    for cue in getattr(perf, "cues", ()) if perf is not None else ():
-        if getattr(cue, "kind", None) != "countdown":
-            continue
-        params = getattr(cue, "params", None) or {}
-        seconds = float(params.get("seconds", getattr(cue, "length", 0.0)) or getattr(cue, "length", 0.0))
-        if seconds > total:
-            total = seconds
-            style = str(params.get("style", getattr(cue, "style", "stardust")) or "stardust")
-    return style, total
-
-
-def countdown_uniforms(state: Any, total: float) -> dict[str, Any]:
-    """u_count (seconds left, share left, swirl angle, visibility) of the chronometer's shader."""
+    i = int(state.countdown_cue)
+    if perf is None or not 0 <= i < len(perf.cues):
+        return {"u_count": (0.0, 0.0, 0.0, 0.0)}
+    cue = perf.cues[i]
     left = max(float(state.countdown_left), 0.0)
-    share = left / total if total > 0 else 0.0
-    swirl = float(state.countdown_swirl) * float(state.t)
-    return {"u_count": (left, min(share, 1.0), swirl, float(np.clip(state.countdown_visible, 0.0, 1.0)))}
+    seconds = float(getattr(cue, "seconds", 0.0)) or 1.0
+    color, grain, twinkle, shimmer = STYLES.get(str(getattr(cue, "style", "stardust")), STYLES["stardust"])
+    return {"u_count": (left, min(left / seconds, 1.0), SWIRL_RATE * float(state.countdown_spin),
+                        float(np.clip(state.countdown_visible, 0.0, 1.0))),
+            "u_chrono_center": tuple(float(x) for x in cue.position), "u_half": 0.5 * float(cue.size),
+            "u_grain_color": color, "u_grain_size": grain, "u_look": (twinkle, shimmer)}

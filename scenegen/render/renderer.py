@@ -85,7 +85,8 @@ class SceneRenderer:
             # The performance's own layers: drawn from the State of each frame.
             out.append(("rings", make("rings", "RingsLayer", s.stage)))
             out.append(("bursts", make("bursts", "BurstsLayer")))
-            out.append(("countdown", make("countdown", "CountdownLayer", s)))
+            if any(getattr(c, "kind", "") == "countdown" for c in performance_of(s).cues):
+                out.append(("countdown", make("countdown", "CountdownLayer", s)))
         return out
 
     def view_for(self, camera: Any = None) -> View:

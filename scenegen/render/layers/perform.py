@@ -45,6 +45,8 @@ def perform_layers(layers: list[Any], scene: Any, state: Any, frame: Frame) -> N
         for program in programs_of(layer):
             program.use()
             set_uniforms(program, uniforms.common)
+            if layer.name == "screens":
+                set_uniforms(program, uniforms.screens)
         hook = getattr(layer, "perform", None)
         if hook is not None:
             hook(uniforms, state)

@@ -51,11 +51,12 @@ uniform float u_exposure;      // overall glow scale, so crowds of any density s
 uniform float u_max_point;     // the largest point size the driver draws
 uniform vec4 u_scale;          // what the packed fractions are of: size, brightness, sway amplitude, sway rate
 // The performance (render/perfpack.py; all zero when nothing performs): sway pulled into unison, breathing
-// in unison, dissolved, taken by the group's colour (u_group_tint) — each 0…1 — and the weights of the
-// poses bow, rise, turn, reach.
+// in unison, dissolved, taken by the group's mood colour (u_group_tint) — each 0…1 — and the weights of the
+// poses bow, rise, turn, reach (u_pose) and lean (u_lean).
 uniform vec4 u_group_perf;
 uniform vec3 u_group_tint;
 uniform vec4 u_pose;
+uniform float u_lean;
 
 // Sprite sides in local units around the same centre (all passes share gl_Position): the glow passes
 // need room for the halo and the sway, the core pass only for the solid body. The layer's culling margin
@@ -281,6 +282,7 @@ vec2 local_point() {
     p.y = (p.y - 0.08 * u_pose.y) / (1.0 + 0.06 * u_pose.y);
     p.x /= mix(1.0, 0.5, u_pose.z);
     if (p.y > 0.44) p.y = 0.44 + (p.y - 0.44) / mix(1.0, 0.5, u_pose.x);
+    p.x -= 0.22 * u_lean * max(p.y - 0.1, 0.0);            // lean: the body tilts to one side from the feet
 #endif
     return p;
 }

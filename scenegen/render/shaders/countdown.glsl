@@ -1,6 +1,6 @@
 // The countdown's chronometer (gen/chronometer.py): an hourglass of grains with a seven-segment readout of
 // the time left, every particle placed here from its fixed record and the State's countdown (time left,
-// swirl, visibility). Grain u sits in the upper bulb while more than 1 − u of the time is left and in the
+// its swirl's clock, visibility) where the countdown cue puts it, its face turned to the eye. Grain u sits in the upper bulb while more than 1 − u of the time is left and in the
 // lower one after, each bulb stacked by rank; a thin stream falls through the waist while time runs; the
 // heaps turn about the axis, faster as the State's swirl grows. Point sprites, light added on.
 #include "common.glsl"
@@ -15,6 +15,7 @@ uniform vec3 u_chrono_face;
 uniform float u_half;            // half-height, metres
 uniform vec4 u_count;            // seconds left, share left 0…1, swirl angle (radians), visibility 0…1
 uniform vec3 u_grain_color;
+uniform float u_grain_size;      // a grain's size in half-heights (the style's; a_size is in grains)
 uniform vec2 u_look;             // twinkle depth, mercury shimmer
 const float NECK = 0.06;         // gen/chronometer.py's NECK and BULB
 const float BULB = 0.55;
@@ -78,7 +79,7 @@ void main() {
             vec4 e = SEGMENT[seg];
             vec2 p = mix(e.xy, e.zw, a_param.z);
             float on = float((DIGITS[digit] >> seg) & 1);
-            light = mix(0.04, 1.4, on);
+            light = mix(0.012, 1.4, on);
             float x0 = slot < 2 ? -1.25 + 0.7 * float(slot) : 0.25 + 0.7 * float(slot - 2);
             cell = vec2(x0, 0.0) + p + (a_param.w - 0.5) * 0.015;
         }
@@ -87,7 +88,7 @@ void main() {
     vec3 up = vec3(0.0, 1.0, 0.0);
     vec3 world = u_chrono_center + (u_chrono_right * local.x + up * local.y + u_chrono_face * local.z) * u_half;
     gl_Position = u_view_proj_matrix * vec4(world, 1.0);
-    float px = a_size * u_half * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
+    float px = a_size * u_grain_size * u_half * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
     float side = clamp(px * 3.0, 1.5, u_max_point);
     gl_PointSize = side;
     float kept = min(1.0, (px * 3.0) * (px * 3.0) / (side * side));
