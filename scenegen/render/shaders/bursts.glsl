@@ -18,11 +18,11 @@ out vec3 v_color;
 void main() {
     gl_Position = u_view_proj_matrix * vec4(a_pos, 1.0);
     float px = a_size * u_proj_matrix[1][1] * 0.5 * u_viewport.y / max(gl_Position.w, 1e-4);
-    float side = clamp(px * 2.0, 1.5, u_max_point);
+    float side = clamp(px * 2.0, 2.0, u_max_point);
     gl_PointSize = side;
     // A particle drawn larger than it is (the pixel floor) keeps its light: dimmed by the area it gained.
     float kept = min(1.0, (px * 2.0) * (px * 2.0) / (side * side));
-    v_color = a_color * a_alpha * kept * 2.2;
+    v_color = a_color * a_alpha * kept * 3.0;
 }
 
 #elif defined FRAGMENT_SHADER
