@@ -342,6 +342,14 @@ def frame_path(out: Path, k: int) -> Path:
     return out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
 
 
+def _shot_or_camera(args: argparse.Namespace, scene: Any) -> Any:
+    """--camera's View; without it, the scene's camera, or None (its camera shots) for a performance."""
+    from .render.perfpack import performance_of
+    if args.camera is None and performance_of(scene) is not None:
+        return None
+    return _camera(args.camera, scene)
+
+
 def _png_output(text: str, also: str = "") -> Path:
     out = Path(text)
     if out.suffix.lower() != ".png":
@@ -411,7 +419,8 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
             for k in range(n):
                 seconds = k / args.fps
                 t = args.time + seconds * args.speed
-                v = view if k == 0 else view.orbit(math.radians(TURN_DEG_PER_S * seconds), 0.0)
+                # view None: a performance's own camera shots (no turntable).
+                v = view if k == 0 or view is None else view.orbit(math.radians(TURN_DEG_PER_S * seconds), 0.0)
                 fb.bind()
                 a = time.perf_counter()
                 renderer.draw(t, v, (w, h))
@@ -479,7 +488,7 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
     if video:
         from .render.movie import render_video
         from .video import VideoError
-        camera = _camera(args.camera, scene) if args.camera else None
+        camera = _shot_or_camera(args, scene)
         _gl_renderer(scene).delete()        # says in one line why, where no GL context can be made
         bar = ProgressBar()
         try:
@@ -539,8 +548,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     scene = _generate(spec, args.file)
     generated = time.perf_counter()
-    view = _camera(args.camera, scene)
-    stats = _frames(args, scene, out, size, view, args.frames)
+    stats = _frames(args, scene, out, size, _shot_or_camera(args, scene), args.frames)
     total = time.perf_counter() - start
     paths = stats.pop("paths")
     info = sys.stderr if args.stats else sys.stdout
@@ -575,7 +583,7 @@ def _view_fallback(args: argparse.Namespace, scene: Any, reason: str) -> int:
     out = _fallback_png(args)
     size = _size(args.size)
     _frames(argparse.Namespace(fps=30.0, time=args.time, speed=1.0), scene, out, size,
-            _camera(args.camera, scene), None)
+            _shot_or_camera(args, scene), None)
     print(f"scenegen view: {reason}: rendered the opening frame to {out} instead of opening a window",
           file=sys.stderr)
     return EXIT_OK
