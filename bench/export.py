@@ -37,7 +37,7 @@ from scenegen.export.json import export_json  # noqa: E402
 from scenegen.gen.scene import generate  # noqa: E402
 from scenegen.seedfile import load_seed  # noqa: E402
 
-DEFAULT_SEED = ROOT / "assets" / "seeds" / "grand-auditorium.yaml"
+DEFAULT_SEED = ROOT / "scenegen" / "examples" / "grand-auditorium.yaml"
 
 
 def fastest(fn: Callable[[], Any], repeat: int) -> float:
