@@ -112,8 +112,8 @@ def main() -> None:
         png = fastest(lambda: export_heightmap(scene, out / "h.png"), args.repeat)
         exr = fastest(lambda: export_heightmap(scene, out / "h.exr"), args.repeat)
         size = {p: (out / p).stat().st_size / 2**20 for p in ("s.glb", "s.json", "h.png", "h.exr")}
-    rows.append((f".glb, whole scene ({size['s.glb']:.1f} MB)", glb, None))
-    rows.append((f"scene JSON, whole scene ({size['s.json']:.1f} MB)", js, None))
+    rows.append((f".glb, whole scene ({size['s.glb']:.1f} MiB)", glb, None))
+    rows.append((f"scene JSON, whole scene ({size['s.json']:.1f} MiB)", js, None))
     rows.append((f"terrain vertex buffer, {n}×{n} vertices", fastest(lambda: terrain_numpy(scene.terrain), args.repeat),
                  fastest(lambda: terrain_loop(scene.terrain), 1)))
     rows.append((f"crowd instance buffers, {len(crowd.pos_i):,} figures",
@@ -124,8 +124,8 @@ def main() -> None:
     w, h = _SKY_TEXTURE
     rows.append((f"sky texture, {w}×{h} (part of the .glb)", fastest(lambda: sky_texture(scene.sky), args.repeat),
                  None))
-    rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MB, + side-car)", png, None))
-    rows.append((f"heightmap EXR ({size['h.exr']:.2f} MB, + side-car)", exr, None))
+    rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MiB, + side-car)", png, None))
+    rows.append((f"heightmap EXR ({size['h.exr']:.2f} MiB, + side-car)", exr, None))
 
     print(f"scene: {DEFAULT_SEED.relative_to(ROOT)} — fastest of {args.repeat}, baseline loops run once\n")
     head = ("task", "ours (ms)", "naive loop (ms)", "speed-up")
