@@ -518,12 +518,15 @@ def _span(args: argparse.Namespace, scene: Any) -> tuple[float, float]:
 
 def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], out: Path) -> int:
     """`render -o X.mp4` (the performance as a video with its sound) and `-o X.wav` (the sound alone)."""
-    from .progress import ProgressBar
     started = time.perf_counter()
     video = out.suffix.lower() == ".mp4"
     if video and (size[0] % 2 or size[1] % 2):
         raise CommandError(f"--size {args.size}: a video's width and height must be even", EXIT_BAD_INPUT)
-    scene = _generate(spec, args.file)
+    # The video's frame count is known only once the scene (its performance) is: its weight is a guess of
+    # a typical two-minute performance, and the time left follows the frames' own rate once they report.
+    job = _progress(args, [("generate", 1.0), *([("GL setup", 0.5), ("video", 60.0)] if video else
+                                                 [("sound", 0.5)])])
+    scene = _generate(spec, args.file, job)
     from .render.perfpack import performance_of
     if not video and performance_of(scene) is None:
         raise CommandError(f"{args.file}: the scene has no performance to mix", EXIT_BAD_INPUT)
@@ -532,16 +535,17 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
         from .render.movie import render_video
         from .video import VideoError
         camera = _shot_or_camera(args, scene)
+        job.begin("GL setup")
         _gl_renderer(scene).delete()        # says in one line why, where no GL context can be made
-        bar = ProgressBar()
+        job.begin("video")
         try:
-            stats = render_video(scene, out, size, args.fps, start, end, camera=camera, progress=bar)
+            stats = render_video(scene, out, size, args.fps, start, end, camera=camera, progress=job)
         except VideoError as err:
             raise CommandError(f"{out}: {err}") from None
         except OSError as err:
             raise CommandError(f"{err.filename or out}: cannot write ({err.strerror or err})") from None
         finally:
-            bar.close()
+            job.close()
         what = f"{stats['frames']} frames at {args.fps:g} fps ({size[0]}×{size[1]})" + (
             ", with sound" if stats["audio"] else ", silent: the scene has no performance")
     else:
@@ -549,6 +553,7 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
 
         from .fileio import write_output
         from .render.movie import SAMPLE_RATE, soundtrack
+        job.begin("sound")
         samples = soundtrack(scene, start, end)
         assert samples is not None
         from .perform import write_wav
@@ -558,6 +563,7 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
             write_output(out, buf.getvalue())
         except OSError as err:
             raise CommandError(f"{out}: cannot write ({err.strerror or err})") from None
+        job.close()
         what = f"{len(samples) / SAMPLE_RATE:.2f} s of sound"
     if not args.quiet:
         print(f"Wrote {out}: {what}, {start:g} … {end:g} s, in {time.perf_counter() - started:.2f} s")
