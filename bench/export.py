@@ -10,7 +10,7 @@ Measures, in one process, on assets/seeds/grand-auditorium.yaml (its 250,000 eye
   * the sky dome's texture (the whole sky baked as our renderer draws it), for scale;
   * the heightmap as a 16-bit PNG and as an EXR;
   * what the animations cost: the .glb document with and without its clips (the ambience and the
-    performance), time per MB of what they add against time per MB of the still file (the sound's mix is
+    performance), time per MiB of what they add against time per MiB of the still file (the sound's mix is
     left out: it is the performance's own cost, bench/mix.py).
 The row "naive loops (derived)" is the .glb time with the two numpy parts replaced by the loops' times.
 Every time is the fastest of N runs (other processes on a shared machine only ever add time).
@@ -48,7 +48,7 @@ from scenegen.export.json import export_json  # noqa: E402
 from scenegen.gen.scene import generate  # noqa: E402
 from scenegen.seedfile import load_seed  # noqa: E402
 
-DEFAULT_SEED = ROOT / "assets" / "seeds" / "grand-auditorium.yaml"
+DEFAULT_SEED = ROOT / "scenegen" / "examples" / "grand-auditorium.yaml"
 
 
 def fastest(fn: Callable[[], Any], repeat: int) -> float:
@@ -123,8 +123,8 @@ def main() -> None:
         png = fastest(lambda: export_heightmap(scene, out / "h.png"), args.repeat)
         exr = fastest(lambda: export_heightmap(scene, out / "h.exr"), args.repeat)
         size = {p: (out / p).stat().st_size / 2**20 for p in ("s.glb", "s.json", "h.png", "h.exr")}
-    rows.append((f".glb, whole scene ({size['s.glb']:.1f} MB)", glb, None))
-    rows.append((f"scene JSON, whole scene ({size['s.json']:.1f} MB)", js, None))
+    rows.append((f".glb, whole scene ({size['s.glb']:.1f} MiB)", glb, None))
+    rows.append((f"scene JSON, whole scene ({size['s.json']:.1f} MiB)", js, None))
     rows.append((f"terrain vertex buffer, {n}×{n} vertices", fastest(lambda: terrain_numpy(scene.terrain), args.repeat),
                  fastest(lambda: terrain_loop(scene.terrain), 1)))
     rows.append((f"crowd instance buffers, {len(crowd.pos_i):,} figures",
@@ -146,13 +146,13 @@ def main() -> None:
     finally:
         gltf_animation.animations = real  # type: ignore[assignment]
     added = (full_bytes - still_bytes) / 2**20
-    rows.append((f".glb document, still ({still_bytes / 2**20:.1f} MB)", still, None))
-    rows.append((f".glb document, with both clips (+{added:.2f} MB)", full, None))
+    rows.append((f".glb document, still ({still_bytes / 2**20:.1f} MiB)", still, None))
+    rows.append((f".glb document, with both clips (+{added:.2f} MiB)", full, None))
     per_still, per_anim = still / (still_bytes / 2**20), (full - still) / max(added, 1e-9)
-    rows.append(("  ms per MB: still file / what the clips add", per_still, None))
-    rows.append(("  ms per MB of the clips", per_anim, None))
-    rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MB, + side-car)", png, None))
-    rows.append((f"heightmap EXR ({size['h.exr']:.2f} MB, + side-car)", exr, None))
+    rows.append(("  ms per MiB: still file / what the clips add", per_still, None))
+    rows.append(("  ms per MiB of the clips", per_anim, None))
+    rows.append((f"heightmap 16-bit PNG ({size['h.png']:.2f} MiB, + side-car)", png, None))
+    rows.append((f"heightmap EXR ({size['h.exr']:.2f} MiB, + side-car)", exr, None))
 
     print(f"scene: {DEFAULT_SEED.relative_to(ROOT)} — fastest of {args.repeat}, baseline loops run once\n")
     head = ("task", "ours (ms)", "naive loop (ms)", "speed-up")

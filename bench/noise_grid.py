@@ -1,21 +1,33 @@
-"""Benchmark scenegen.noise against per-point calls of the C `noise` package; prints a side-by-side table.
+"""Benchmark scenegen.noise against every Python-reachable Perlin peer; prints side-by-side tables, ratios first.
 
-Run as ``python bench/noise_grid.py``. Rows:
-  1024^2 x 6 octaves, at two scales: the C baseline (noise.pnoise2 with positional arguments in a list
-      comprehension over the same points, the fastest way to call it from Python) and perlin2_grid,
-      timed interleaved in one run, best of several repeats;
-  4096^2 x 6 octaves: perlin2_grid, with its peak memory beyond the output (tracemalloc);
-  1M random points x 6 octaves: perlin2 and the C baseline.
-Each of ours is timed with the engine in use (numba where installed) and with numpy alone.
+Run as ``python bench/noise_grid.py [--rounds N]``; the peers come with ``pip install --no-build-isolation
+-e .[bench]``. Two tables, every row timed interleaved in one process (medians of N rounds):
+  grid: 1024² x 6 octaves (persistence 0.5, lacunarity 2) at 64 and at 4 pixels per lattice cell;
+  points: 1M scattered points in ±1000 cells x 6 octaves.
+Peers, each called the fastest way it offers:
+  pyfastnoisesimd (FastNoiseSIMD; genAsGrid / genFromCoords, one worker thread, the widest SIMD the CPU has),
+  FastNoiseLite (pyfastnoiselite; gen_from_coords on float32 coordinates),
+  the C `noise` package (pnoise2 in a list comprehension over Python floats, its fastest call from Python).
+The ratio is ours over the fastest peer (its time / ours). Ours runs on the compiled engine (numba) and
+is also shown on numpy alone.
+
+The algorithms are not the same, so the ratios compare work of one kind, not identical output:
+  scenegen: 2-D improved Perlin (Perlin's gradient set), float64, bit-identical on every CPU (no fast-math,
+      no FMA contraction, no BLAS), seed=None reproducing `noise.pnoise2` to its own float32 rounding;
+  pyfastnoisesimd: 3-D Perlin evaluated on a z = 0 slice, float32, SIMD code paths that differ by CPU
+      (SSE2 / AVX2 / AVX-512 give different low bits), its own hash and gradient set;
+  FastNoiseLite: 2-D Perlin in float32, its own hash and gradients;
+  C noise: the reference algorithm in float32 (x, y rounded to float32 on entry), one point per call.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +41,8 @@ from scenegen import jit
 from scenegen import noise as sn
 
 OCTAVES, PERSISTENCE, LACUNARITY = 6, 0.5, 2.0
+N_GRID = 1024
+N_POINTS = 1 << 20
 
 
 def cpu_model() -> str:
@@ -41,17 +55,8 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def use_numpy_only(flag: bool) -> None:
-    if flag:
+def engine(numpy_only: bool) -> None:
+    if numpy_only:
         os.environ["SCENEGEN_NO_JIT"] = "1"
     else:
         os.environ.pop("SCENEGEN_NO_JIT", None)
@@ -59,7 +64,62 @@ def use_numpy_only(flag: bool) -> None:
     jit.prepare(jit.LOAD_WORK)
 
 
-def c_baseline(xs: list[float], ys: list[float]) -> Callable[[], object]:
+def with_engine(fn: Callable[[], object], numpy_only: bool) -> Callable[[], object]:
+    def run() -> object:
+        engine(numpy_only)
+        try:
+            return fn()
+        finally:
+            engine(False)
+
+    return run
+
+
+def peers() -> dict[str, object]:
+    """The installed peer modules, by name."""
+    out: dict[str, object] = {}
+    if not hasattr(np, "product"):
+        np.product = np.prod  # type: ignore[attr-defined]  # pyfastnoisesimd 0.4 still calls np.product
+    try:
+        import pyfastnoisesimd
+
+        out["fns"] = pyfastnoisesimd
+    except ImportError:
+        print("(pyfastnoisesimd not installed)")
+    try:
+        from pyfastnoiselite import pyfastnoiselite
+
+        out["fnl"] = pyfastnoiselite
+    except ImportError:
+        print("(pyfastnoiselite not installed)")
+    return out
+
+
+def fns_noise(fns: object, frequency: float) -> object:
+    m: object = fns
+    n = m.Noise(seed=1, numWorkers=1)  # type: ignore[attr-defined]
+    n.noiseType = m.NoiseType.Perlin  # type: ignore[attr-defined]
+    n.fractal.fractalType = m.FractalType.FBM  # type: ignore[attr-defined]
+    n.fractal.octaves = OCTAVES
+    n.fractal.lacunarity = LACUNARITY
+    n.fractal.gain = PERSISTENCE
+    n.frequency = frequency
+    return n
+
+
+def fnl_noise(fnl: object) -> object:
+    m: object = fnl
+    n = m.FastNoiseLite(1)  # type: ignore[attr-defined]
+    n.noise_type = m.NoiseType.NoiseType_Perlin  # type: ignore[attr-defined]
+    n.fractal_type = m.FractalType.FractalType_FBm  # type: ignore[attr-defined]
+    n.fractal_octaves = OCTAVES
+    n.fractal_lacunarity = LACUNARITY
+    n.fractal_gain = PERSISTENCE
+    n.frequency = 1.0
+    return n
+
+
+def c_loop(xs: list[float], ys: list[float]) -> Callable[[], object]:
     p = noise.pnoise2
 
     def run() -> object:
@@ -68,81 +128,87 @@ def c_baseline(xs: list[float], ys: list[float]) -> Callable[[], object]:
     return run
 
 
-def grid_row(n: int, cells: int, rounds: int) -> tuple[str, float, float, float]:
-    """Baseline and ours, interleaved over `rounds`, best of each."""
-    coords = np.arange(n) * (cells / n)
-    gx, gy = np.meshgrid(coords, coords)
-    base = c_baseline(gx.ravel().tolist(), gy.ravel().tolist())
-    ours = lambda: sn.perlin2_grid(coords, coords, OCTAVES, PERSISTENCE, LACUNARITY)  # noqa: E731
-    use_numpy_only(True)
-    ours()
-    t_numpy = best_of(ours, 5)
-    use_numpy_only(False)
-    ours()  # compile / load the kernels outside the timing
-    t_base, t_ours = float("inf"), float("inf")
-    for _ in range(rounds):
-        t_base = min(t_base, best_of(base, 1))
-        t_ours = min(t_ours, best_of(ours, 5))
-    return f"{n}^2 x {OCTAVES} oct, {n // cells} px/cell", t_base, t_ours, t_numpy
+def measure(jobs: dict[str, Callable[[], object]], rounds: int, slow: set[str]) -> dict[str, float]:
+    """Median seconds of each job over interleaved rounds (jobs in `slow` run once per two rounds)."""
+    for name, fn in jobs.items():
+        if name not in slow:
+            fn()  # warm: kernels loaded, caches filled
+    times: dict[str, list[float]] = {k: [] for k in jobs}
+    for r in range(rounds):
+        for name, fn in jobs.items():
+            if name in slow and r % 2 and times[name]:
+                continue
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def table(title: str, med: dict[str, float], peer_names: list[str], work: float) -> None:
+    fastest = min(peer_names, key=lambda k: med[k])
+    print(f"{title}: ours vs the fastest peer ({fastest}) = {med[fastest] / med['ours']:.2f}x"
+          f"   [numpy only: {med[fastest] / med['ours, numpy only']:.2f}x]")
+    head = f"  {'':<34}{'vs ours':>9}{'ms':>10}{'M point·octaves/s':>20}"
+    print(head)
+    for name in ["ours", "ours, numpy only", *peer_names]:
+        rel = f"{med['ours'] / med[name]:.2f}" if name != "ours" else "1"
+        print(f"  {name:<34}{rel:>9}{med[name] * 1e3:>10.1f}{work / med[name] / 1e6:>20.0f}")
+    print()
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
     t_start = time.perf_counter()
-    use_numpy_only(False)
-    engine = f"numba {__import__('numba').__version__}" if jit.loaded() else "numpy (numba not installed)"
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs)")
-    print(f"Python {platform.python_version()}, numpy {np.__version__}, engine: {engine}")
-    print()
-    header = (
-        f"{'case':<34}{'C noise.pnoise2':>17}{'ours':>11}{'ratio':>9}{'ours, numpy only':>19}{'ratio':>8}"
-    )
-    print(header)
-    print("-" * len(header))
+    engine(False)
+    eng = f"numba {__import__('numba').__version__}" if jit.loaded() else "numpy (numba not installed)"
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs); Python {platform.python_version()}, "
+          f"numpy {np.__version__}, engine: {eng}; medians of {args.rounds} interleaved rounds\n")
+    mods = peers()
 
-    for cells in (8, 4):
-        name, t_base, t_ours, t_numpy = grid_row(1024, cells, rounds=3)
-        print(
-            f"{name:<34}{t_base * 1e3:>14.0f} ms{t_ours * 1e3:>8.1f} ms{t_base / t_ours:>8.0f}x"
-            f"{t_numpy * 1e3:>16.1f} ms{t_base / t_numpy:>7.0f}x"
-        )
-
-    big = np.arange(4096) * (32 / 4096)
-    run_big = lambda: sn.perlin2_grid(big, big, OCTAVES, PERSISTENCE, LACUNARITY)  # noqa: E731
-    use_numpy_only(False)
-    run_big()
-    t_big = best_of(run_big, 3)
-    tracemalloc.start()
-    result = run_big()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    extra = (peak - result.nbytes) / result.nbytes
-    del result
-    use_numpy_only(True)
-    t_big_numpy = best_of(run_big, 1)
-    use_numpy_only(False)
-    name = f"4096^2 x {OCTAVES} oct, 128 px/cell"
-    print(f"{name:<34}{'-':>17}{t_big * 1e3:>8.0f} ms{'':>9}{t_big_numpy * 1e3:>16.0f} ms")
-    print(f"{'':<34}peak memory beyond the output: {extra:.2f}x the output ({peak / 2**20:.0f} MiB peak)")
+    for px in (64, 4):
+        coords = np.arange(N_GRID) * (1.0 / px)
+        gx, gy = np.meshgrid(coords, coords)
+        ours = lambda c=coords: sn.perlin2_grid(c, c, OCTAVES, PERSISTENCE, LACUNARITY)  # noqa: E731
+        jobs: dict[str, Callable[[], object]] = {"ours": ours, "ours, numpy only": with_engine(ours, True)}
+        names = []
+        if "fns" in mods:
+            n = fns_noise(mods["fns"], 1.0 / px)
+            jobs["pyfastnoisesimd (3-D, z = 0, float32)"] = lambda n=n: n.genAsGrid([1, N_GRID, N_GRID])  # type: ignore[attr-defined]
+            names.append("pyfastnoisesimd (3-D, z = 0, float32)")
+        if "fnl" in mods:
+            n2 = fnl_noise(mods["fnl"])
+            xy = np.stack([gx.ravel(), gy.ravel()]).astype(np.float32)
+            jobs["FastNoiseLite (float32)"] = lambda n=n2, c=xy: n.gen_from_coords(c)  # type: ignore[attr-defined]
+            names.append("FastNoiseLite (float32)")
+        jobs["C noise loop (Python floats)"] = c_loop(gx.ravel().tolist(), gy.ravel().tolist())
+        names.append("C noise loop (Python floats)")
+        med = measure(jobs, args.rounds, {"C noise loop (Python floats)"})
+        table(f"grid {N_GRID}² x {OCTAVES} octaves, {px} px per cell", med, names, N_GRID * N_GRID * OCTAVES)
 
     rng = np.random.default_rng(0)
-    px = rng.uniform(-1000.0, 1000.0, 1 << 20)
-    py = rng.uniform(-1000.0, 1000.0, 1 << 20)
-    base = c_baseline(px.tolist(), py.tolist())
-    ours_pts = lambda: sn.perlin2(px, py, OCTAVES, PERSISTENCE, LACUNARITY)  # noqa: E731
-    use_numpy_only(True)
-    t_pts_numpy = best_of(ours_pts, 1)
-    use_numpy_only(False)
-    ours_pts()
-    t_pts_base = best_of(base, 1)
-    t_pts = best_of(ours_pts, 3)
-    name = "1M random points x 6 oct (perlin2)"
-    print(
-        f"{name:<34}{t_pts_base * 1e3:>14.0f} ms{t_pts * 1e3:>8.0f} ms{t_pts_base / t_pts:>8.0f}x"
-        f"{t_pts_numpy * 1e3:>16.0f} ms{t_pts_base / t_pts_numpy:>7.1f}x"
-    )
-    print()
-    total = time.perf_counter() - t_start
-    print(f"(best of several runs; baseline and ours interleaved; total {total:.0f} s)")
+    px_ = rng.uniform(-1000.0, 1000.0, N_POINTS)
+    py_ = rng.uniform(-1000.0, 1000.0, N_POINTS)
+    ours_pts = lambda: sn.perlin2(px_, py_, OCTAVES, PERSISTENCE, LACUNARITY)  # noqa: E731
+    jobs = {"ours": ours_pts, "ours, numpy only": with_engine(ours_pts, True)}
+    names = []
+    if "fnl" in mods:
+        n2 = fnl_noise(mods["fnl"])
+        xy = np.stack([px_, py_]).astype(np.float32)
+        jobs["FastNoiseLite (float32)"] = lambda n=n2, c=xy: n.gen_from_coords(c)  # type: ignore[attr-defined]
+        names.append("FastNoiseLite (float32)")
+    if "fns" in mods:
+        n = fns_noise(mods["fns"], 1.0)
+        co = mods["fns"].empty_coords(N_POINTS)  # type: ignore[attr-defined]
+        co[0, :], co[1, :], co[2, :] = px_, py_, 0.0
+        jobs["pyfastnoisesimd genFromCoords (3-D)"] = lambda n=n, c=co: n.genFromCoords(c)  # type: ignore[attr-defined]
+        names.append("pyfastnoisesimd genFromCoords (3-D)")
+    jobs["C noise loop (Python floats)"] = c_loop(px_.tolist(), py_.tolist())
+    names.append("C noise loop (Python floats)")
+    med = measure(jobs, args.rounds, {"C noise loop (Python floats)"})
+    table(f"points: 1M scattered x {OCTAVES} octaves", med, names, N_POINTS * OCTAVES)
+    print(f"(target: every row >= 1.5x the fastest peer; total {time.perf_counter() - t_start:.0f} s)")
 
 
 if __name__ == "__main__":

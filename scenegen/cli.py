@@ -29,11 +29,13 @@ class CommandError(Exception):
 
 
 def _human_bytes(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
+    """A size in binary units (KiB = 1024 bytes), as file managers and `ls -h` count."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024:
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
 
 
 def summary(scene: Any) -> list[str]:
@@ -136,12 +138,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     refuse_existing(planned, args.force)
     info = sys.stderr if out == "-" else sys.stdout
     start = time.perf_counter()
-    scene = _generate(spec, args.file)
+    scene_stage = {".json": ("scene JSON", 3.0 if args.inline else 0.7),
+                   ".glb": ("glTF", 3.0 if args.instances == "nodes" else 1.0)}.get(kind or "", ("glTF", 1.0))
+    job = _progress(args, [("generate", 1.0), *([scene_stage] if out is not None else []),
+                           *([("heightmap", 0.05 + 0.01 * args.tiles ** 2)] if heightmap is not None else []),
+                           *([("preview", 0.1)] if preview is not None and heightmap is None else [])])
+    scene = _generate(spec, args.file, job)
     written: list[str] = []
     target = ""
     try:
         if out is not None:
             target = out
+            job.begin(scene_stage[0])
             if kind == ".json":
                 from .export.json import export_json
 
@@ -158,6 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             from .export.heightmap import HeightmapError, export_heightmap
 
             target = heightmap or preview
+            job.begin("heightmap" if heightmap is not None else "preview")
             try:
                 if heightmap is not None:
                     written += [str(p) for p in export_heightmap(scene, heightmap, tiles=args.tiles,
@@ -172,6 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise CommandError(str(err), EXIT_BAD_INPUT) from None
     except OSError as exc:
         raise CommandError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    job.close()
     took = time.perf_counter() - start
     if not args.quiet:
         shown = ["standard output" if w == "-" else f"{w} ({_human_bytes(os.path.getsize(w))})" for w in written]
@@ -330,20 +340,32 @@ def _camera(text: str | None, scene: Any) -> Any:
     return View(eye=eye, target=target, up=(0.0, 1.0, 0.0), fov=fov, near=base.near, far=base.far)
 
 
-def _generate(spec: Any, file: str) -> Any:
-    """Generate with a progress bar on a terminal; the generator's warnings as `FILE: warning: …` lines."""
+def _progress(args: argparse.Namespace, stages: Sequence[tuple[str, float]]) -> Any:
+    """The command's one progress line, for the whole job (on a terminal, unless -q); main() closes it
+    whatever happens. Weights are each stage's share of the time, relative to generating the scene."""
+    from .progress import JobProgress
+
+    args.progress = JobProgress(stages, quiet=getattr(args, "quiet", False))
+    return args.progress
+
+
+def _generate(spec: Any, file: str, progress: Any = None) -> Any:
+    """Generate as the job's "generate" stage (a progress line of its own when none is given); the
+    generator's warnings as `FILE: warning: …` lines."""
     import warnings
 
     from .gen.scene import generate
-    from .progress import ProgressBar
+    from .progress import JobProgress
 
-    bar = ProgressBar()
+    job = progress if progress is not None else JobProgress()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            scene = generate(spec, progress=bar)
+            job.begin("generate")
+            scene = generate(spec, progress=job)
         finally:
-            bar.close()
+            if progress is None:
+                job.close()
     for w in caught:
         print(f"{file}: warning: {w.message}", file=sys.stderr)
     return scene
@@ -354,10 +376,19 @@ def frame_path(out: Path, k: int) -> Path:
     return out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
 
 
-def _png_output(text: str) -> Path:
+def _shot_or_camera(args: argparse.Namespace, scene: Any) -> Any:
+    """--camera's View; without it, the scene's camera, or None (its camera shots) for a performance."""
+    from .render.perfpack import performance_of
+    if args.camera is None and performance_of(scene) is not None:
+        return None
+    return _camera(args.camera, scene)
+
+
+def _png_output(text: str, also: str = "") -> Path:
     out = Path(text)
     if out.suffix.lower() != ".png":
-        raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png)", EXIT_BAD_INPUT)
+        raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png{also})",
+                           EXIT_BAD_INPUT)
     return out
 
 
@@ -365,7 +396,7 @@ def _gl_renderer(scene: Any) -> Any:
     """A SceneRenderer in a headless context, or CommandError (exit 1) saying why there is none."""
     import warnings
 
-    from .render.offscreen import GLUnavailable, ensure_context
+    from .render.offscreen import GLUnavailable, ensure_context, gl_advice
 
     def first(err: BaseException) -> str:
         return (str(err).strip().splitlines() or [type(err).__name__])[0]
@@ -379,7 +410,8 @@ def _gl_renderer(scene: Any) -> Any:
     except GLUnavailable as err:
         raise CommandError(f"cannot render: {first(err)}") from None
     except Exception as err:     # pyglet's own errors when it finds no display, no EGL, no config
-        raise CommandError(f"cannot render: no OpenGL 3.3 context here ({type(err).__name__}: {first(err)})") from None
+        raise CommandError(f"cannot render: no OpenGL 3.3 context here ({type(err).__name__}: {first(err)}); "
+                           f"{gl_advice(err)}") from None
     try:
         from .render.renderer import SceneRenderer
         return SceneRenderer(scene)
@@ -387,9 +419,21 @@ def _gl_renderer(scene: Any) -> Any:
         raise CommandError(f"cannot render: {type(err).__name__}: {first(err)}") from None
 
 
+def _render_stages(size: tuple[int, int], count: int | None) -> list[tuple[str, float]]:
+    """The stages of a render after generation, weighed as llvmpipe spends its time (relative to generating
+    the default scene): drawing grows with the pixels, the first frame also compiles the shaders."""
+    mpx = size[0] * size[1] / 1e6
+    n = 1 if count is None else count
+    return [("GL setup", 0.5), ("frames" if count is not None else "frame", 0.5 + n * (0.2 + 1.8 * mpx))]
+
+
 def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, int], view: Any,
-            count: int | None) -> dict[str, Any]:
-    """Render one frame to `out`, or `count` frames to out-0000.png …; returns the measurements."""
+            count: int | None, progress: Any = None) -> dict[str, Any]:
+    """Render one frame to `out`, or `count` frames to out-0000.png …; returns the measurements. With a
+    JobProgress, its "GL setup" and "frame"/"frames" stages say how far it is."""
+    from .progress import JobProgress
+
+    job = progress if progress is not None else JobProgress(enabled=False)
     from concurrent.futures import ThreadPoolExecutor
 
     from .fileio import write_output
@@ -397,6 +441,7 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     from .render.offscreen import Framebuffer, check_gl
 
     t0 = time.perf_counter()
+    job.begin("GL setup")
     renderer = _gl_renderer(scene)
     from pyglet import gl
     gl.glFinish()
@@ -415,6 +460,7 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
         png_ms.append((time.perf_counter() - t) * 1e3)
 
     n = 1 if count is None else count
+    job.begin("frames" if count is not None else "frame")
     # PNG encoding (zlib, which releases the GIL) of frame k overlaps the drawing of frame k + 1.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = []
@@ -422,12 +468,17 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
             for k in range(n):
                 seconds = k / args.fps
                 t = args.time + seconds * args.speed
-                v = view if k == 0 else view.orbit(math.radians(TURN_DEG_PER_S * seconds), 0.0)
+                # view None: a performance's own camera shots (no turntable).
+                v = view if k == 0 or view is None else view.orbit(math.radians(TURN_DEG_PER_S * seconds), 0.0)
                 fb.bind()
+                if count is None:
+                    job.update(0.0, "drawing")
                 a = time.perf_counter()
                 renderer.draw(t, v, (w, h))
                 gl.glFinish()
                 b = time.perf_counter()
+                if count is None:
+                    job.update(0.85, "reading the pixels")
                 image = fb.read_rgba()
                 check_gl("rendering a frame")
                 c = time.perf_counter()
@@ -436,6 +487,8 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
                 path = out if count is None else frame_path(out, k)
                 paths.append(path)
                 pending.append(pool.submit(write, path, image[..., :3]))
+                job.update(0.88 if count is None else (k + 1) / n,
+                           "encoding the PNG" if count is None else f"frame {k + 1} of {n}")
             for f in pending:
                 f.result()
         except OSError as exc:
@@ -460,11 +513,92 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     return stats
 
 
+def _span(args: argparse.Namespace, scene: Any) -> tuple[float, float]:
+    """--from/--to in seconds: by default the whole performance; a scene without one needs --to."""
+    from .render.perfpack import performance_of
+    perf = performance_of(scene)
+    start = 0.0 if args.start is None else args.start
+    end = args.end
+    if end is None:
+        if perf is None:
+            raise CommandError(f"{args.file}: the scene has no performance: give --to (seconds)", EXIT_BAD_INPUT)
+        end = float(perf.duration)
+    if not end > start:
+        raise CommandError(f"--from {start:g} --to {end:g}: nothing between them", EXIT_BAD_INPUT)
+    return start, end
+
+
+def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], out: Path) -> int:
+    """`render -o X.mp4` (the performance as a video with its sound) and `-o X.wav` (the sound alone)."""
+    started = time.perf_counter()
+    video = out.suffix.lower() == ".mp4"
+    if video and (size[0] % 2 or size[1] % 2):
+        raise CommandError(f"--size {args.size}: a video's width and height must be even", EXIT_BAD_INPUT)
+    # The video's frame count is known only once the scene (its performance) is: its weight is a guess of
+    # a typical two-minute performance, and the time left follows the frames' own rate once they report.
+    job = _progress(args, [("generate", 1.0), *([("GL setup", 0.5), ("video", 60.0)] if video else
+                                                 [("sound", 0.5)])])
+    scene = _generate(spec, args.file, job)
+    from .render.perfpack import performance_of
+    if not video and performance_of(scene) is None:
+        raise CommandError(f"{args.file}: the scene has no performance to mix", EXIT_BAD_INPUT)
+    start, end = _span(args, scene)
+    if video:
+        from .render.movie import render_video
+        from .video import VideoError
+        camera = _shot_or_camera(args, scene)
+        job.begin("GL setup")
+        _gl_renderer(scene).delete()        # says in one line why, where no GL context can be made
+        job.begin("video")
+        try:
+            stats = render_video(scene, out, size, args.fps, start, end, camera=camera, progress=job)
+        except VideoError as err:
+            raise CommandError(f"{out}: {err}") from None
+        except OSError as err:
+            raise CommandError(f"{err.filename or out}: cannot write ({err.strerror or err})") from None
+        finally:
+            job.close()
+        what = f"{stats['frames']} frames at {args.fps:g} fps ({size[0]}×{size[1]})" + (
+            ", with sound" if stats["audio"] else ", silent: the scene has no performance")
+    else:
+        import io
+
+        from .fileio import write_output
+        from .render.movie import SAMPLE_RATE, soundtrack
+        job.begin("sound")
+        samples = soundtrack(scene, start, end)
+        assert samples is not None
+        from .perform import write_wav
+        buf = io.BytesIO()
+        write_wav(buf, samples, SAMPLE_RATE)
+        try:
+            write_output(out, buf.getvalue())
+        except OSError as err:
+            raise CommandError(f"{out}: cannot write ({err.strerror or err})") from None
+        job.close()
+        what = f"{len(samples) / SAMPLE_RATE:.2f} s of sound"
+    if not args.quiet:
+        print(f"Wrote {out}: {what}, {start:g} … {end:g} s, in {time.perf_counter() - started:.2f} s")
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     spec = _load(args.file)
     size = _size(args.size)
-    out = _png_output(args.output)
+    if Path(args.output).suffix.lower() in (".mp4", ".wav"):
+        if args.frames is not None:
+            raise CommandError("--frames is for PNG sequences: a video takes --from, --to and --fps", EXIT_BAD_INPUT)
+        if not (math.isfinite(args.fps) and 0 < args.fps <= 240):
+            raise CommandError(f"--fps {args.fps:g}: expected a number of frames per second, 0 … 240", EXIT_BAD_INPUT)
+        for name, v in (("--from", args.start), ("--to", args.end)):
+            if v is not None and not (math.isfinite(v) and v >= 0):
+                raise CommandError(f"{name} {v:g}: expected seconds ≥ 0", EXIT_BAD_INPUT)
+        refuse_existing([args.output], args.force)
+        return _render_timed(args, spec, size, Path(args.output))
+    if args.start is not None or args.end is not None:
+        raise CommandError("--from and --to are for .mp4 and .wav outputs (a PNG takes --time)", EXIT_BAD_INPUT)
+    out = _png_output(args.output, ", .mp4 or .wav")
     if args.frames is not None and not 1 <= args.frames <= 100_000:
         raise CommandError(f"--frames {args.frames}: expected 1 … 100000", EXIT_BAD_INPUT)
     if not (math.isfinite(args.fps) and args.fps > 0):
@@ -473,10 +607,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise CommandError("--time and --speed must be finite numbers", EXIT_BAD_INPUT)
     refuse_existing([out] if args.frames is None else (frame_path(out, k) for k in range(args.frames)), args.force)
     t0 = time.perf_counter()
-    scene = _generate(spec, args.file)
+    job = _progress(args, [("generate", 1.0), *_render_stages(size, args.frames)])
+    scene = _generate(spec, args.file, job)
     generated = time.perf_counter()
-    view = _camera(args.camera, scene)
-    stats = _frames(args, scene, out, size, view, args.frames)
+    stats = _frames(args, scene, out, size, _shot_or_camera(args, scene), args.frames, job)
+    job.close()
     total = time.perf_counter() - start
     paths = stats.pop("paths")
     info = sys.stderr if args.stats else sys.stdout
@@ -507,11 +642,13 @@ def _fallback_png(args: argparse.Namespace) -> Path:
     return _png_output(args.output or f"{Path(args.file).stem}.png")
 
 
-def _view_fallback(args: argparse.Namespace, scene: Any, reason: str) -> int:
+def _view_fallback(args: argparse.Namespace, scene: Any, reason: str, progress: Any = None) -> int:
     out = _fallback_png(args)
     size = _size(args.size)
     _frames(argparse.Namespace(fps=30.0, time=args.time, speed=1.0), scene, out, size,
-            _camera(args.camera, scene), None)
+            _shot_or_camera(args, scene), None, progress)
+    if progress is not None:
+        progress.close()
     print(f"scenegen view: {reason}: rendered the opening frame to {out} instead of opening a window",
           file=sys.stderr)
     return EXIT_OK
@@ -527,9 +664,12 @@ def cmd_view(args: argparse.Namespace) -> int:
     reason = _no_display()
     if reason is not None:
         refuse_existing([_fallback_png(args)], args.force)
-    scene = _generate(spec, args.file)
+    stages = [("generate", 1.0), *(_render_stages(_size(args.size), None) if reason is not None else [])]
+    job = _progress(args, stages)
+    scene = _generate(spec, args.file, job)
     if reason is not None:
-        return _view_fallback(args, scene, reason)
+        return _view_fallback(args, scene, reason, job)
+    job.close()
     from .render.reload import Loaded
     view = _camera(args.camera, scene) if args.camera else None
     try:
@@ -553,8 +693,10 @@ def cmd_view(args: argparse.Namespace) -> int:
             print(f"scenegen view: cannot open a window ({first}): rendered the opening frame to {out} instead",
                   file=sys.stderr)
             return EXIT_OK
-        raise CommandError(f"cannot open a window ({first}), nor render headless"
-                           + (f" ({note[-1]})" if note else "")) from None
+        from .render.offscreen import gl_advice
+
+        raise CommandError(f"cannot open a window ({first}; {gl_advice(err)}), nor render headless"
+                           + (f" ({note[-1].removeprefix('scenegen: ')})" if note else "")) from None
     run(viewer)
     return EXIT_OK
 
@@ -586,18 +728,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.set_defaults(run=cmd_view)
 
-    p = sub.add_parser("render", help="render a scene to PNG without a window (headless OpenGL)",
+    p = sub.add_parser("render", help="render a scene to PNG, or its performance to MP4 or WAV, without a window",
                        description="Render the scene headless (EGL; Mesa llvmpipe will do): the same pixels "
                                    "as the viewer. With --frames N: N frames out-0000.png … of a turntable "
                                    f"and time-lapse: frame k shows time T + k·S/F and the camera turned "
                                    f"{TURN_DEG_PER_S:g}·k/F degrees about the vertical through the point it "
                                    "looks at (a full turn per minute of playback at F frames a second).")
     p.add_argument("file", metavar="SEED", help=SEED_HELP)
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the PNG to write")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="OUT.png: a picture (or a sequence, with --frames); OUT.mp4: the performance as a video "
+                        "with its sound (H.264 + AAC), frames at t = FROM + i/FPS, following its camera shots "
+                        "unless --camera is given; OUT.wav: its sound alone (48 kHz, 16-bit stereo)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
     p.add_argument("--frames", type=int, metavar="N", help="write N numbered frames OUT-0000.png … instead")
+    p.add_argument("--from", dest="start", type=float, metavar="T0",
+                   help=".mp4/.wav: start at T0 seconds of the performance (default 0)")
+    p.add_argument("--to", dest="end", type=float, metavar="T1",
+                   help=".mp4/.wav: end at T1 seconds (default: the performance's end)")
     p.add_argument("--fps", type=float, default=30.0, metavar="F", help="frames per second of playback (default 30)")
     p.add_argument("--speed", type=float, default=1.0, metavar="S",
                    help="scene seconds per second of playback: the time-lapse factor (default 1)")
@@ -708,8 +857,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        _find_inputs(args)
-        return run(args)
+        try:
+            _find_inputs(args)
+            return run(args)
+        finally:       # the progress line goes before any message is printed
+            progress = getattr(args, "progress", None)
+            if progress is not None:
+                progress.close()
     except CommandError as err:
         print(err if err.located else f"scenegen: {err}", file=sys.stderr)
         return err.code

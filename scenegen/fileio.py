@@ -5,24 +5,40 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO, Union
 
 __all__ = ["write_output", "write_together"]
 
 
-def write_output(path: str | os.PathLike, data: bytes) -> None:
-    """Write bytes to a path atomically, or to standard output when path is "-"."""
+# What a file is made of: its bytes, or its bytes in pieces, written one after another (a large export
+# streams its arrays this way instead of joining them into one copy of the whole file first).
+Data = Union[bytes, bytearray, memoryview, Iterable[Union[bytes, bytearray, memoryview]]]
+
+
+def _write(fh: BinaryIO, data: Data) -> None:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        fh.write(data)
+    else:
+        for chunk in data:
+            fh.write(chunk)
+
+
+def write_output(path: str | os.PathLike, data: Data) -> None:
+    """Write bytes (or pieces of bytes) to a path atomically, or to standard output when path is "-"."""
     if os.fspath(path) == "-":
-        sys.stdout.buffer.write(data)
+        _write(sys.stdout.buffer, data)
         sys.stdout.buffer.flush()
         return
     write_together([(Path(path), data)])
 
 
-def write_together(files: list[tuple[Path, bytes]]) -> None:
+def write_together(files: Sequence[tuple[Path, Data]]) -> None:
     """Write several files so that none is ever half-written: every file goes to a temporary beside its
     target first; only when all are complete are they renamed over their targets, in the order given.
-    On a failure before the renames, the temporaries are removed and every target is left as it was."""
+    On a failure before the renames (a failing piece of a streamed file included), the temporaries are
+    removed and every target is left as it was."""
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files:
@@ -30,7 +46,7 @@ def write_together(files: list[tuple[Path, bytes]]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
             temps.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                _write(fh, data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)

@@ -72,5 +72,4 @@ def compile_kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
 def reset() -> None:
     """Forget the engine state and re-read SCENEGEN_NO_JIT (for tests and benchmarks that switch engines)."""
     _numba.cache_clear()
-    compile_kernel.cache_clear()
-    _state["loaded"] = False
+    _state["loaded"] = False  # (compiled kernels stay cached: they are only used while loaded)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scenegen.color import hex_to_linear
-from scenegen.gen import poisson
+from scenegen.gen import audience, poisson
 from scenegen.gen.audience import AudienceGroup, AudienceWarning, generate_audience
 from scenegen.gen.poisson import band_area, expected_count, poisson_disc, poisson_disc_sphere
 from scenegen.gen.stage import Stage, footprint_radius, generate_stage
@@ -385,7 +385,7 @@ def test_golden_digest():
     assert digest.hexdigest()[:16] == GOLDEN
 
 
-GOLDEN = "d510c937cb509006"
+GOLDEN = "701707b144acf25b"
 
 
 # ------------------------------------------------------------------------------------------------ palette
@@ -426,7 +426,15 @@ def test_poisson_disc_is_unbiased_by_the_grid():
         assert np.abs(share * 6 * period - 1).max() < 0.06, period
 
 
-@pytest.mark.parametrize("batches", [1, 2, 3])
+def test_crowds_pack_at_maximal_poisson_density():
+    # The audience's batches reach >= 0.58 points per spacing² deep inside a region (edges excluded).
+    p = poisson_disc(np.random.default_rng(4), (0.0, 0.0, 160.0, 160.0), 1.0, batches=audience._BATCHES)
+    inner = (np.abs(p - 80.0) < 60.0).all(axis=1)
+    assert inner.sum() / 120.0**2 >= 0.58
+    assert closest_pair(p, 1.0) >= 1.0
+
+
+@pytest.mark.parametrize("batches", [1, 2, 3, 4])
 def test_poisson_batches_fill_more_and_keep_the_spacing(batches):
     p = poisson_disc(np.random.default_rng(2), (0.0, 0.0, 60.0, 60.0), 1.0, batches=batches)
     assert closest_pair(p, 1.0) >= 1.0

@@ -93,18 +93,15 @@ def test_usage_errors_exit_2() -> None:
     assert r.returncode == 2
 
 
-def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
-    """On a terminal, long work draws a bar on standard error (and clears it when done)."""
+def _on_a_terminal(*args: str) -> str:
+    """What a command writes to a terminal (a pseudo-terminal: standard output and error together)."""
     import pty
 
-    seed = tmp_path / "s.yaml"
-    seed.write_text("seed: 1\nterrain: {resolution: 513}\naudience: [{count: 20000}]\n")
-    out = tmp_path / "s.json"
     code = "import sys\nfrom scenegen.cli import main\nsys.exit(main(sys.argv[1:]))\n"
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         os.environ["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-        os.execv(sys.executable, [sys.executable, "-c", code, "export", str(seed), "-o", str(out), "-q"])
+        os.execv(sys.executable, [sys.executable, "-c", code, *args])
     chunks = []
     while True:
         try:
@@ -117,8 +114,21 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     _, status = os.waitpid(pid, 0)
     text = b"".join(chunks).decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
-    assert "█" in text and "%" in text and "terrain" in text
-    assert out.exists()
+    return text
+
+
+def test_progress_line_on_a_terminal_for_the_whole_job_and_none_with_q(tmp_path: Path) -> None:
+    """On a terminal the job draws one line on standard error, through every stage (generation, then each
+    output), and clears it when done; -q draws nothing at all."""
+    seed = tmp_path / "s.yaml"
+    seed.write_text("seed: 1\nterrain: {resolution: 513}\naudience: [{count: 20000}]\n")
+    text = _on_a_terminal("export", str(seed), "-o", str(tmp_path / "s.glb"), "--heightmap", str(tmp_path / "h.png"))
+    assert "█" in text and "%" in text
+    for stage in ("generate (1/3): terrain", "glTF (2/3)", "heightmap (3/3)"):
+        assert stage in text, text
+    assert "Wrote 3 files" in text and (tmp_path / "s.glb").exists()
+    quiet = _on_a_terminal("export", str(seed), "-o", str(tmp_path / "q.json"), "-q")
+    assert quiet == "" and (tmp_path / "q.json").exists()
 
 
 DREAM = EXAMPLES_DIR

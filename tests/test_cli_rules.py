@@ -113,3 +113,44 @@ def test_messages_speak_the_users_words(tmp_path: Path) -> None:
     assert r.returncode == 2 and "KIND" in r.stderr and "which" not in r.stderr
     for err in (r.stderr, run("validate", str(tagged)).stderr):
         assert "_" not in err.replace(str(tmp_path), ""), err      # no internal names (_Skip, which)
+
+
+NO_GL_LIBRARY = """
+import sys
+import pyglet.lib
+load = pyglet.lib.load_library
+def refuse(*names, **kw):      # as on a machine without libGL/libEGL
+    if names and names[0] in ("GL", "EGL"):
+        raise ImportError(f'Library "{names[0]}" not found.')
+    return load(*names, **kw)
+pyglet.lib.load_library = refuse
+from scenegen.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_without_opengl_the_error_says_what_to_install(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parent.parent)
+    args = ["render", "minimal", "-o", str(tmp_path / "m.png")]
+    env = {**os.environ, "PYTHONPATH": root, "PYGLET_HEADLESS": "1"}
+    missing = subprocess.run([sys.executable, "-c", NO_GL_LIBRARY, *args], capture_output=True, text=True, env=env)
+    # EGL there, but no vendor driver behind it (Mesa's EGL driver not installed, say)
+    no_driver = subprocess.run([sys.executable, "-m", "scenegen", *args], capture_output=True, text=True,
+                               env={**env, "__EGL_VENDOR_LIBRARY_FILENAMES": str(tmp_path / "none.json")})
+    for r, words in ((missing, "sudo apt-get install libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri"),
+                     (no_driver, "sudo apt-get install libegl-mesa0 libgl1-mesa-dri")):
+        assert r.returncode == 1 and words in r.stderr and "dnf install" in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+        assert not (tmp_path / "m.png").exists()
+
+
+def test_gl_advice_names_what_to_do() -> None:
+    from scenegen.render.offscreen import INSTALL_GL, gl_advice
+
+    assert gl_advice(ImportError('Library "EGL" not found.')) == INSTALL_GL
+    assert "unset DISPLAY" in gl_advice('Cannot connect to "None"')
+    assert "LIBGL_ALWAYS_SOFTWARE=1" in gl_advice("OpenGL version 2.1 is too old")

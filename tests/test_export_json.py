@@ -97,14 +97,29 @@ def test_components_draw_from_their_own_streams(small_spec, small_scene: Scene) 
     assert scene.audience[1] == small_scene.audience[1] and scene.audience[0] != small_scene.audience[0]
 
 
+@pytest.mark.parametrize("inline", [False, True])
+def test_streamed_pieces_make_the_document(small_scene: Scene, inline: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scenegen.export.json as sj
+
+    whole = dumps_scene(small_scene, inline)
+    # The same bytes whatever the piece sizes (base64 pieces of 3 bytes, inline pieces of 2 values) ...
+    monkeypatch.setattr(sj, "_B64_PIECE", 3)
+    monkeypatch.setattr(sj, "_INLINE_PIECE", 2)
+    pieces = list(sj.scene_chunks(small_scene, inline))
+    assert len(pieces) > 1000 and b"".join(pieces) == whole
+    # ... and they are the document scene_to_data describes, arrays encoded whole.
+    assert json.loads(whole) == json.loads(json.dumps(sj.scene_to_data(small_scene, inline)))
+
+
 def test_write_is_atomic(tmp_path: Path, small_scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "scene.json"
     path.write_text("previous")
 
     def broken(*args, **kwargs):
+        yield b"x" * 10       # the file is streamed: a piece fails after others were written
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("scenegen.export.json.dumps_scene", lambda *a, **k: b"x" * 10 + broken())
+    monkeypatch.setattr("scenegen.export.json.scene_chunks", broken)
     with pytest.raises(RuntimeError):
         export_json(small_scene, path)
     assert path.read_text() == "previous"

@@ -189,7 +189,7 @@ def test_key_bindings() -> None:
     assert action_for("E", ctrl=True, fly=True) == "export"
     assert action_for("R") == "reroll" and action_for("R", shift=True) == "file_seed"
     assert action_for("Q") is None and action_for("Q", ctrl=True) == "quit"
-    assert action_for("_0") == action_for("HOME") == "reset_view"
+    assert action_for("_0") == action_for("NUM_0") == "reset_view" and action_for("HOME") == "restart"
     assert action_for("_1") == "focus_stage" and action_for("NUM_5") == "focus_sphere"
     assert action_for("BRACKETLEFT") == action_for("MINUS") == "slower"
     assert action_for("BRACKETRIGHT") == action_for("PLUS") == "faster"
@@ -488,7 +488,10 @@ def test_mouse_and_keys_move_camera_and_clock(viewer) -> None:
     target = viewer.controls.view.target
     viewer.on_mouse_drag(50, 50, 10, 5, mouse.RIGHT, 0)
     assert viewer.controls.view.target != target
-    viewer.on_key_press(key.HOME, 0)
+    viewer.controls.time = 4.0
+    viewer.on_key_press(key.HOME, 0)               # Home restarts the clock; 0 is the camera's home
+    assert viewer.controls.time == 0.0 and viewer.controls.view != home
+    viewer.on_key_press(key._0, 0)
     assert viewer.controls.view == home
     viewer.on_key_press(key._1, 0)
     st = viewer.scene.stage

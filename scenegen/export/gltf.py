@@ -173,7 +173,8 @@ class _Writer:
 
     def __init__(self, scene_name: str = "") -> None:
         self.scene_name = scene_name
-        self.parts: list[bytes] = []
+        # The buffer in pieces: views over the arrays themselves (no copy), written one after another.
+        self.parts: list[bytes | memoryview] = []
         self.size = 0
         self.doc: dict[str, list[Any]] = {k: [] for k in (
             "bufferViews", "accessors", "images", "samplers", "textures", "materials", "meshes", "nodes",
@@ -185,7 +186,7 @@ class _Writer:
         # What the animations target, by the builders that made it (node, material, light indices).
         self.refs: dict[str, Any] = {}
 
-    def view(self, data: bytes, target: int | None) -> int:
+    def view(self, data: bytes | memoryview, target: int | None) -> int:
         view: dict[str, Any] = {"buffer": 0, "byteOffset": self.size, "byteLength": len(data)}
         if target is not None:
             view["target"] = target
@@ -206,7 +207,8 @@ class _Writer:
         if len(arr) == 0:
             raise ValueError("glTF accessors hold at least one element")
         width = 1 if arr.ndim == 1 else arr.shape[1]
-        data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
+        # A byte view, not a copy: every accessor array here is made for the file and never changed after.
+        data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).reshape(-1).view(np.uint8).data
         acc: dict[str, Any] = {"bufferView": self.view(data, target), "componentType": _COMPONENTS[arr.dtype],
                                "count": int(len(arr)), "type": _TYPES[width]}
         if bounds:
@@ -1003,6 +1005,13 @@ def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph
     the crowd by morph targets of its motion sub-groups; "still" leaves them out, for Blender (its importer
     fails on instanced meshes with morph targets). sound_uri: where the performance's sound lies beside the
     file (a WAV starting with the performance clip), named in the clip's and the scene's extras."""
+    doc, w = _document(scene, instances, crowd_motion, sound_uri)
+    return doc, w.binary()
+
+
+def _document(scene: Any, instances: str, crowd_motion: str = "morph",
+              sound_uri: str | None = None) -> tuple[dict[str, Any], _Writer]:
+    """gltf_document's JSON, and the writer holding its buffer in pieces (for writers that stream them)."""
     if instances not in INSTANCE_LAYOUTS:
         raise ValueError(f"instances must be one of {', '.join(INSTANCE_LAYOUTS)}, not {instances!r}")
     if crowd_motion not in CROWD_MOTIONS:
@@ -1066,7 +1075,7 @@ def gltf_document(scene: Any, instances: str = "gpu", crowd_motion: str = "morph
                 "bufferViews"):
         if w.doc[key]:
             doc[key] = w.doc[key]
-    return doc, w.binary()
+    return doc, w
 
 
 def _json_bytes(doc: dict[str, Any]) -> bytes:
@@ -1078,24 +1087,32 @@ def gltf_bytes(scene: Any, binary: bool = True, bin_uri: str | None = None,
                sound_uri: str | None = None) -> tuple[bytes, bytes | None]:
     """The file bytes: (glb, None) when binary; else (gltf JSON, None) with the buffer as a data: URI, or
     (gltf JSON, bin) with the buffer referring to `bin_uri`."""
-    doc, blob = gltf_document(scene, instances, crowd_motion, sound_uri)
-    buffer: dict[str, Any] = {"byteLength": len(blob)}
+    main, side = _file_pieces(scene, binary, bin_uri, instances, crowd_motion, sound_uri)
+    return b"".join(main), (None if side is None else b"".join(side))
+
+
+def _file_pieces(scene: Any, binary: bool, bin_uri: str | None, instances: str, crowd_motion: str = "morph",
+                 sound_uri: str | None = None) -> tuple[list[bytes | memoryview], list[bytes | memoryview] | None]:
+    """gltf_bytes's files as lists of pieces, the buffer's pieces as the writer made them: a .glb or a
+    side-car .bin is written piece by piece, never joined into one copy of the whole file."""
+    doc, w = _document(scene, instances, crowd_motion, sound_uri)
+    buffer: dict[str, Any] = {"byteLength": w.size}
     if binary:
         doc["buffers"] = [buffer]
         js = _json_bytes(doc)
         js += b" " * (-len(js) % 4)
-        blob += b"\0" * (-len(blob) % 4)
-        total = 12 + 8 + len(js) + 8 + len(blob)
-        out = b"".join([struct.pack("<III", _GLB_MAGIC, 2, total), struct.pack("<II", len(js), _GLB_JSON), js,
-                        struct.pack("<II", len(blob), _GLB_BIN), blob])
-        return out, None
+        pad = b"\0" * (-w.size % 4)
+        total = 12 + 8 + len(js) + 8 + w.size + len(pad)
+        head = [struct.pack("<III", _GLB_MAGIC, 2, total), struct.pack("<II", len(js), _GLB_JSON), js,
+                struct.pack("<II", w.size + len(pad), _GLB_BIN)]
+        return [*head, *w.parts, pad], None
     if bin_uri is None:
-        buffer["uri"] = "data:application/octet-stream;base64," + base64.b64encode(blob).decode("ascii")
+        buffer["uri"] = "data:application/octet-stream;base64," + base64.b64encode(w.binary()).decode("ascii")
         doc["buffers"] = [buffer]
-        return _json_bytes(doc) + b"\n", None
+        return [_json_bytes(doc) + b"\n"], None
     buffer["uri"] = quote(bin_uri)
     doc["buffers"] = [buffer]
-    return _json_bytes(doc) + b"\n", blob
+    return [_json_bytes(doc) + b"\n"], w.parts
 
 
 def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = None, embed: bool = True,
@@ -1112,7 +1129,7 @@ def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = No
             raise ValueError(f"{target}: cannot tell glTF binary from JSON by the suffix {suffix or '(none)'!r}; "
                              "use .glb or .gltf")
         binary = suffix == ".glb"
-    extra: list[tuple[Path, bytes]] = []
+    extra: list[tuple[Path, Any]] = []
     sound_uri = None
     perf = getattr(scene, "performance", None)
     if sound and perf is not None and perf.duration > 0.0:
@@ -1122,13 +1139,11 @@ def export_gltf(scene: Any, path: str | os.PathLike, *, binary: bool | None = No
         extra.append((wav, wav_bytes(mix(scene), SOUND_RATE)))
         sound_uri = quote(wav.name)
     if binary or embed:
-        data, _ = gltf_bytes(scene, binary=binary, instances=instances, crowd_motion=crowd_motion,
-                             sound_uri=sound_uri)
-        write_together([*extra, (target, data)])
+        main, _ = _file_pieces(scene, binary, None, instances, crowd_motion, sound_uri)
+        write_together([*extra, (target, main)])
         return [target, *[p for p, _ in extra]]
     side = target.with_suffix(".bin")
-    data, blob = gltf_bytes(scene, binary=False, bin_uri=side.name, instances=instances, crowd_motion=crowd_motion,
-                            sound_uri=sound_uri)
+    main, blob = _file_pieces(scene, False, side.name, instances, crowd_motion, sound_uri)
     assert blob is not None
-    write_together([*extra, (side, blob), (target, data)])
+    write_together([*extra, (side, blob), (target, main)])
     return [target, side, *[p for p, _ in extra]]

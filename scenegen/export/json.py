@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import json
 import os
 import re
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Union
 
@@ -20,9 +22,8 @@ from ..model import check_arrays
 from ..seedfile import SeedError, spec_from_data, spec_to_data
 from ..spec import SeedSpec
 
-__all__ = ["FORMAT", "SceneFormatError", "scene_to_data", "scene_from_data", "dumps_scene", "export_json",
-           "scene_keys", "keys_markdown",
-           "load_scene"]
+__all__ = ["FORMAT", "SceneFormatError", "scene_to_data", "scene_from_data", "dumps_scene", "scene_chunks",
+           "export_json", "load_scene", "scene_keys", "keys_markdown"]
 
 FORMAT = "scenegen.scene/1"
 HEADER = {
@@ -50,15 +51,18 @@ def _encode_array(arr: np.ndarray, inline: bool) -> dict[str, Any]:
     return out
 
 
-def _encode(value: Any, inline: bool) -> Any:
+def _encode(value: Any, inline: bool, arrays: list[np.ndarray] | None = None) -> Any:
     if isinstance(value, np.ndarray):
+        if arrays is not None:       # left for the writer to stream (see _chunks)
+            arrays.append(value)
+            return f"\0array{len(arrays) - 1}\0"
         return _encode_array(value, inline)
     if isinstance(value, SeedSpec):
         return spec_to_data(value)
     if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name), inline) for f in dataclasses.fields(value)}
+        return {f.name: _encode(getattr(value, f.name), inline, arrays) for f in dataclasses.fields(value)}
     if isinstance(value, tuple):
-        return [_encode(v, inline) for v in value]
+        return [_encode(v, inline, arrays) for v in value]
     if isinstance(value, (float, np.floating)):
         return float(value)
     if isinstance(value, (np.integer,)):
@@ -66,9 +70,12 @@ def _encode(value: Any, inline: bool) -> Any:
     return value
 
 
-def scene_to_data(scene: Any, inline: bool = False) -> dict[str, Any]:
-    """The scene as plain JSON data: header first, then the scene's own fields."""
-    body = _encode(scene, inline)
+def scene_to_data(scene: Any, inline: bool = False, *, arrays: list[np.ndarray] | None = None) -> dict[str, Any]:
+    """The scene as plain JSON data: header first, then the scene's own fields.
+
+    With `arrays` (a list), each array is appended to it and stands in the data as the placeholder
+    string "\\0array<index>\\0", for a writer that encodes the arrays itself."""
+    body = _encode(scene, inline, arrays)
     terrain = scene.terrain
     return {"format": FORMAT, "generator": {"name": "scenegen", "version": __version__}, **HEADER,
             "height_range": list(terrain.height_range), **body}
@@ -76,29 +83,53 @@ def scene_to_data(scene: Any, inline: bool = False) -> dict[str, Any]:
 
 def dumps_scene(scene: Any, inline: bool = False) -> bytes:
     """Deterministic JSON bytes: fixed key order, shortest round-trip floats, arrays on one line each."""
-    data = scene_to_data(scene, inline)
-    arrays: list[str] = []
+    return b"".join(scene_chunks(scene, inline))
 
-    def hoist(v: Any) -> Any:   # keep big arrays compact while the rest is indented for people
-        if isinstance(v, dict) and "encoding" in v and "dtype" in v:
-            arrays.append(json.dumps(v, separators=(",", ":"), allow_nan=False))
-            return f"\0array{len(arrays) - 1}\0"
-        if isinstance(v, dict):
-            return {k: hoist(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [hoist(x) for x in v]
-        return v
 
-    text = json.dumps(hoist(data), indent=1, ensure_ascii=False, allow_nan=False)
-    # One pass over the text: a replace per array would copy the whole document each time.
+# Raw bytes per base64 piece: a multiple of 3, so the pieces' encodings join into the whole one's.
+_B64_PIECE = 3 << 18
+_INLINE_PIECE = 1 << 16   # values per piece of an inline array
+
+
+def scene_chunks(scene: Any, inline: bool = False) -> Iterator[bytes]:
+    """dumps_scene's bytes in pieces, for writing as they come: the document around the arrays is small
+    and made at once; each array is encoded a piece at a time, never as one string of the whole file."""
+    arrays: list[np.ndarray] = []
+    data = scene_to_data(scene, inline, arrays=arrays)
+    # The document is indented for people; each array is one compact line inside it.
+    text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
     parts = re.split(r'"\\u0000array(\d+)\\u0000"', text)
-    parts[1::2] = [arrays[int(i)] for i in parts[1::2]]
-    return ("".join(parts) + "\n").encode("utf-8")
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            yield part.encode("utf-8")
+        else:
+            yield from _array_chunks(arrays[int(part)], inline)
+    yield b"\n"
+
+
+def _array_chunks(arr: np.ndarray, inline: bool) -> Iterator[bytes]:
+    """The bytes of json.dumps(_encode_array(arr, inline), separators=(",", ":")), a piece at a time."""
+    little = np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"), copy=False))
+    head = {"dtype": arr.dtype.name, "shape": list(arr.shape), "encoding": "inline" if inline else "base64"}
+    yield json.dumps(head, separators=(",", ":"))[:-1].encode("ascii") + b',"data":'
+    if inline:
+        flat = little.reshape(-1)
+        yield b"["
+        for i in range(0, flat.size, _INLINE_PIECE):
+            piece = json.dumps(flat[i:i + _INLINE_PIECE].tolist(), separators=(",", ":"), allow_nan=False)
+            yield (piece[1:-1] if i == 0 else "," + piece[1:-1]).encode("ascii")
+        yield b"]}"
+        return
+    raw = little.reshape(-1).view(np.uint8)
+    yield b'"'
+    for i in range(0, len(raw), _B64_PIECE):
+        yield binascii.b2a_base64(raw[i:i + _B64_PIECE].data, newline=False)
+    yield b'"}'
 
 
 def export_json(scene: Any, path: str | os.PathLike, inline: bool = False) -> None:
-    """Write the scene JSON atomically ("-" writes to standard output)."""
-    write_output(path, dumps_scene(scene, inline))
+    """Write the scene JSON atomically ("-" writes to standard output), streamed a piece at a time."""
+    write_output(path, scene_chunks(scene, inline))
 
 
 # ------------------------------------------------------------------------------------------- decode

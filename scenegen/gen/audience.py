@@ -30,7 +30,7 @@ from .terrain import Terrain
 
 __all__ = ["AudienceGroup", "AudienceWarning", "generate_audience"]
 
-_BATCHES = 1            # Poisson batches: 2 packs 8 % denser but takes twice as long (see poisson.py)
+_BATCHES = 4            # Poisson batches: 0.586 points per spacing² (one batch: 0.509), at ~3x the time
 _STAGE_GAP = 1.5        # free ground between the stage's rim and the nearest figures, metres (at least)
 _ROW_GAP = 1.25         # row depth in spacings: a little deeper than the seat pitch, like real tiers
 _SEAT_PITCH = 1.15      # slot pitch along a row in spacings: the rest of each slot is angular jitter

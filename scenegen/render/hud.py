@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .controls import help_rows
+from .transport import STRIP_ROWS, timeline_marks
 
-__all__ = ["HudState", "status_lines", "help_text", "Hud"]
+__all__ = ["HudState", "status_lines", "help_text", "Hud", "STRIP_ROW_PX", "MAX_MARKS"]
+
+STRIP_ROW_PX = 3         # the timeline strip: one row of this many pixels per kind of cue
+MAX_MARKS = 600          # cues drawn on the strip at most (a long score's later cues are left off)
 
 
 @dataclass
@@ -33,6 +37,8 @@ class HudState:
     busy: bool = False               # a scene is being generated in the background
     error: str = ""                  # the seed file's first problem, until it is fixed
     message: str = ""                # what the last action did (a file written, a tone played)
+    duration: float | None = None    # the performance's length (None: no performance, time runs on)
+    sound: str = ""                  # how the performance sounds: "sound", "silent", "mixing…"
     notes: list[str] = field(default_factory=list)
 
 
@@ -50,7 +56,11 @@ def status_lines(s: HudState) -> list[str]:
     seed = f"seed {_seed(s.seed)}"
     if s.file_seed is not None and s.file_seed != s.seed:
         seed += f"  (re-rolled from {_seed(s.file_seed)}; Ctrl+S saves it)"
-    clock = f"t {s.time:8.2f} s  {_speed(s.speed)}" + ("  paused" if s.paused else "")
+    if s.duration is not None:
+        clock = f"{'❚❚' if s.paused else '▶'} {s.time:7.2f} / {s.duration:.2f} s  {_speed(s.speed)}"
+        clock += ("  paused" if s.paused else "") + (f"  {s.sound}" if s.sound else "")
+    else:
+        clock = f"t {s.time:8.2f} s  {_speed(s.speed)}" + ("  paused" if s.paused else "")
     mode = f"fly {s.fly_speed:.3g} m/s" if s.fly else "orbit"
     extras = [mode]
     if s.hidden:
@@ -101,6 +111,14 @@ class Hud:
         self._line = line
         self.shade = pyglet.shapes.Rectangle(0, 0, 10, 10, color=(5, 5, 20, 190), batch=self.batch, group=back)
         self.foot = pyglet.shapes.Rectangle(0, 0, 0, 0, color=(5, 5, 20, 190), batch=self.batch, group=back)
+        # The timeline strip along the bottom: a row per kind of cue, a mark per cue, the playhead.
+        self._front = front
+        self.strip = pyglet.shapes.Rectangle(0, 0, 0, 0, color=(5, 5, 20, 200), batch=self.batch, group=back)
+        self.playhead = pyglet.shapes.Rectangle(0, 0, 0, 0, color=(255, 255, 255, 255), batch=self.batch,
+                                                group=pyglet.graphics.Group(order=2))
+        self.marks: list[Any] = []
+        self.performance: Any = None
+        self.duration: float | None = None
         self.help_batch = pyglet.graphics.Batch()
         self.help_shade = pyglet.shapes.Rectangle(0, 0, 10, 10, color=(5, 5, 20, 215), batch=self.help_batch,
                                                   group=back)
@@ -122,14 +140,49 @@ class Hud:
         for i, label in enumerate(self.status):
             label.y = height - 10 - self._line * (i + 1) + 4
         self.error.width = max(100, width - 20)
-        self.error.y = 10 + self._line
-        self.message.y = 10
+        lift = self.strip_height + 4 if self.performance is not None else 0
+        self.error.y = 10 + self._line + lift
+        self.message.y = 10 + lift
+        self._layout_strip()
         w = min(width, max(self.help.content_width, 100) + 40)
         h = min(height, self.help.content_height + 30)
         x0, y0 = (width - w) // 2, (height - h) // 2
         self.help_shade.x, self.help_shade.y, self.help_shade.width, self.help_shade.height = x0, y0, w, h
         self.help.x, self.help.y = x0 + 20, y0 + h - 15
         self._fit_shade()
+
+    @property
+    def strip_height(self) -> int:
+        return STRIP_ROW_PX * len(STRIP_ROWS) + 8
+
+    def set_performance(self, performance: Any) -> None:
+        """Show this performance's cues on the strip (None: no strip)."""
+        self.performance = performance
+        self.duration = float(performance.duration) if performance is not None else None
+        self.resize(self.width, self.height)
+
+    def _layout_strip(self) -> None:
+        import pyglet
+        for m in self.marks:
+            m.delete()
+        self.marks = []
+        if self.performance is None:
+            self.strip.width = self.strip.height = 0
+            self.playhead.width = self.playhead.height = 0
+            return
+        x0, w = 10, max(10, self.width - 20)
+        self.strip.x, self.strip.y, self.strip.width, self.strip.height = x0 - 4, 4, w + 8, self.strip_height
+        top = 4 + self.strip_height - 4
+        for x, mw, row, color in timeline_marks(self.performance, w)[:MAX_MARKS]:
+            self.marks.append(pyglet.shapes.Rectangle(x0 + x, top - (row + 1) * STRIP_ROW_PX, mw, STRIP_ROW_PX - 1,
+                                                      color=(*color, 230), batch=self.batch, group=self._front))
+        self.playhead.y, self.playhead.width, self.playhead.height = 4, 2, self.strip_height
+
+    def playhead_x(self, time: float) -> float:
+        """Where the playhead stands on the strip for `time` seconds."""
+        if not self.duration:
+            return 10.0
+        return 10.0 + max(0.0, min(time / self.duration, 1.0)) * max(10, self.width - 20)
 
     def _fit_shade(self) -> None:
         used = [lb for lb in self.status if lb.text]
@@ -151,6 +204,8 @@ class Hud:
             self.error.text = state.error
         if self.message.text != state.message:
             self.message.text = state.message
+        if self.performance is not None:
+            self.playhead.x = self.playhead_x(state.time) - 1
         self._fit_shade()
 
     @property
@@ -172,4 +227,9 @@ class Hud:
             lb.delete()
         self.shade.delete()
         self.foot.delete()
+        for m in self.marks:
+            m.delete()
+        self.marks = []
+        self.strip.delete()
+        self.playhead.delete()
         self.help_shade.delete()

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GLUnavailable", "GLError", "configure_pyglet", "ensure_context", "check_gl", "Framebuffer"]
+__all__ = ["GLUnavailable", "GLError", "configure_pyglet", "ensure_context", "check_gl", "gl_advice", "Framebuffer"]
 
 
 class GLUnavailable(RuntimeError):
@@ -23,6 +23,37 @@ class GLError(RuntimeError):
 # The hidden window that owns the context, kept alive for the life of the process: pyglet ties its
 # shader programs and buffers to the current context, and a context made per render would cost ~0.3 s.
 _window: Any = None
+
+
+# What a machine without them needs, by system: the GL and EGL libraries (glvnd), and Mesa's EGL driver with
+# its software renderer (llvmpipe), which is all headless rendering needs: no GPU, no display.
+INSTALL_GL = ("install OpenGL and EGL: on Debian or Ubuntu `sudo apt-get install libgl1 libegl1 libegl-mesa0 "
+              "libgl1-mesa-dri`; on Fedora `sudo dnf install mesa-libGL mesa-libEGL mesa-dri-drivers`")
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+def gl_advice(err: BaseException | str) -> str:
+    """What to install or do about an error met while making an OpenGL context, in one clause."""
+    text = str(err)
+    name = type(err).__name__ if isinstance(err, BaseException) else ""
+    display = os.environ.get("DISPLAY", "")
+    if 'Library "GL"' in text or "libGL.so" in text or 'Library "EGL"' in text or "libEGL.so" in text:
+        return INSTALL_GL
+    if "Cannot connect to" in text or ("display" in text.lower() and display):
+        return (f"no X server answers at DISPLAY={display}: start one (or `xvfb-run scenegen …`), or unset "
+                "DISPLAY to render headless through EGL")
+    if name == "NoSuchConfigException" or "EGL" in text or "config" in text.lower():
+        return ("EGL found no usable driver or device: install Mesa's EGL driver and software renderer "
+                "(Debian/Ubuntu `sudo apt-get install libegl-mesa0 libgl1-mesa-dri`; Fedora `sudo dnf install "
+                "mesa-libEGL mesa-dri-drivers`); with a GPU driver of your own, check that its EGL vendor file "
+                "is installed")
+    if "version" in text.lower() or "3.3" in text:
+        return ("the driver offers less than OpenGL 3.3 core: update Mesa (or the GPU driver), or use Mesa's "
+                "software renderer with LIBGL_ALWAYS_SOFTWARE=1")
+    return INSTALL_GL
 
 
 def _want_headless() -> bool:
@@ -55,17 +86,19 @@ def ensure_context() -> Any:
     try:
         configure_pyglet()
         from pyglet import gl
+        current = gl.current_context      # pyglet.gl loads lazily: here, with its libraries and shadow window
     except Exception as err:  # ImportError, or a missing libGL raised as OSError/ImportError
-        raise GLUnavailable(f"pyglet's OpenGL cannot load: {err}") from err
-    if gl.current_context is not None:
-        return gl.current_context
+        raise GLUnavailable(f"OpenGL cannot load here ({_first_line(err)}); {gl_advice(err)}") from err
+    if current is not None:
+        return current
     try:
         import pyglet.window
-        config = gl.Config(major_version=3,  # type: ignore[abstract]   # the platform's class at run time minor_version=3, forward_compatible=True, double_buffer=False,
-                           red_size=8, green_size=8, blue_size=8, alpha_size=8, depth_size=24)
+        # gl.Config is the platform's concrete class at run time; pyglet's annotations name the abstract base.
+        config = gl.Config(major_version=3, minor_version=3, forward_compatible=True,  # type: ignore[abstract]
+                           double_buffer=False, red_size=8, green_size=8, blue_size=8, alpha_size=8, depth_size=24)
         _window = pyglet.window.Window(width=16, height=16, visible=False, config=config)
     except Exception as err:
-        raise GLUnavailable(f"no OpenGL 3.3 core context: {err}") from err
+        raise GLUnavailable(f"no OpenGL 3.3 core context ({_first_line(err)}); {gl_advice(err)}") from err
     _window.switch_to()
     return gl.current_context
 

@@ -15,7 +15,9 @@ from pyglet import gl  # noqa: E402
 
 from .camera import View  # noqa: E402
 from .layers.base import Frame, Layer  # noqa: E402
+from .layers.perform import perform_layers  # noqa: E402
 from .layers.post import PostProcess  # noqa: E402
+from .perfpack import performance_of, shot_view, state_for  # noqa: E402
 
 __all__ = ["SceneRenderer"]
 
@@ -79,6 +81,12 @@ class SceneRenderer:
             out.append(("audience", make("audience", "AudienceLayer", s.audience, s.stage, s.lights)))
         if getattr(s, "lights", None) is not None and len(s.lights.spot_pos_s):
             out.append(("spotlights", make("lights", "SpotlightLayer", s.lights)))
+        if performance_of(s) is not None:
+            # The performance's own layers: drawn from the State of each frame.
+            out.append(("rings", make("rings", "RingsLayer", s.stage)))
+            out.append(("bursts", make("bursts", "BurstsLayer")))
+            if any(getattr(c, "kind", "") == "countdown" for c in performance_of(s).cues):
+                out.append(("countdown", make("countdown", "CountdownLayer", s)))
         return out
 
     def view_for(self, camera: Any = None) -> View:
@@ -100,6 +108,8 @@ class SceneRenderer:
     def draw(self, time: float = 0.0, camera: Any = None, size: tuple[int, int] | None = None) -> int:
         """Draw the scene at `time` seconds into the framebuffer bound now (its viewport, or `size`).
 
+        A scene with a performance is drawn in its State at `time` (scenegen.perform.state_at), seen from
+        `camera` or, when that is None, from the State's camera shot.
         Returns the number of draw calls, also left in stats['draw_calls'].
         """
         target = gl.GLint()
@@ -109,7 +119,12 @@ class SceneRenderer:
         if size is None:
             size = (int(vp[2]), int(vp[3]))
         viewport = (int(vp[0]), int(vp[1]), int(size[0]), int(size[1]))
+        state = state_for(self.scene, time)
+        if camera is None and state is not None:
+            camera = shot_view(state, View.of(self.scene.camera))
         frame = self.frame(time, camera, size)
+        if state is not None:
+            perform_layers(self.layers, self.scene, state, frame)
         self.post.begin(size)
         calls = 0
         per: dict[str, int] = {}

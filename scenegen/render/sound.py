@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import audio
 
-__all__ = ["SoundPlayer"]
+__all__ = ["SoundPlayer", "Soundtrack"]
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,22 @@ class SoundPlayer:
             return False
         return self._play(("chord",), lambda: audio.chord(sph))
 
+    def soundtrack(self, samples: np.ndarray, rate: int) -> Soundtrack | None:
+        """A performance's mix (int16 (n, 2) at `rate`) ready to play from any moment, or None where it
+        cannot sound (muted, no device): the viewer then runs on the wall clock, silently."""
+        if not self.enabled or not self._driver_ok():
+            return None
+        try:
+            from pyglet.media.codecs.base import AudioFormat, StaticMemorySource
+            data = np.ascontiguousarray(samples, dtype="<i2").tobytes()
+            source = StaticMemorySource(data, AudioFormat(channels=2, sample_size=16, sample_rate=int(rate)))
+        except Exception as err:
+            self._say(f"the soundtrack cannot play ({type(err).__name__}: {err}): going on silently")
+            return None
+        track = Soundtrack(source, float(len(samples)) / rate, self)
+        self._players.append(track.player)
+        return track
+
     def delete(self) -> None:
         for p in self._players:
             try:
@@ -117,3 +133,44 @@ class SoundPlayer:
                 pass
         self._players = []
         self._cache.clear()
+
+
+class Soundtrack:
+    """A performance's soundtrack on the audio device: started at any moment, stopped, and asked where it is
+    (the clock a Transport follows). A device failure turns it silent for good, in one line said once."""
+
+    def __init__(self, source: Any, duration: float, owner: SoundPlayer) -> None:
+        from pyglet.media import Player
+        self.source = source
+        self.duration = duration
+        self.owner = owner
+        self.player = Player()
+        self.failed = False
+
+    def start(self, at: float) -> bool:
+        if self.failed or at >= self.duration:
+            return False
+        try:
+            p = self.player
+            p.pause()
+            if p.source is None:
+                p.queue(self.source)
+            p.seek(max(0.0, float(at)))
+            p.play()
+            return True
+        except Exception as err:
+            self.failed = True
+            self.owner._say(f"audio stopped working ({type(err).__name__}: {err}): going on silently")
+            return False
+
+    def stop(self) -> None:
+        try:
+            self.player.pause()
+        except Exception:
+            pass
+
+    def time(self) -> float | None:
+        """Seconds into the soundtrack, while it sounds; None when it does not (the caller's clock goes on)."""
+        if self.failed or not self.player.playing or self.player.source is None:
+            return None
+        return float(self.player.time)

@@ -1,8 +1,8 @@
 """The viewer window: a scene drawn live with SceneRenderer, explored with mouse and keys, hot-reloaded from its file.
 
 Input goes to Controls (pure state), the HUD text to hud.py, tones to sound.py, file watching and background
-generation to reload.py; this module wires them to a pyglet window and draws. Every key is listed by F1 and
-in controls.BINDINGS.
+generation to reload.py, a performance's playhead to transport.py; this module wires them to a pyglet
+window and draws. Every key is listed by F1 and in controls.BINDINGS.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from ..starter import seed_file_outputs  # noqa: E402
 from .camera import View  # noqa: E402
 from .controls import Controls, action_for, pick_sphere, reroll, sphere_centers_at  # noqa: E402
 from .hud import Hud, HudState  # noqa: E402
+from .perfpack import performance_of, shot_view, state_for  # noqa: E402
 from .reload import POLL_S, Loaded, Regenerator, SeedWatcher, first_line, load_scene, saved_seed_path, seed_file_text  # noqa: E402
 from .sound import SoundPlayer  # noqa: E402
+from .transport import Transport  # noqa: E402
 
 __all__ = ["Viewer", "open_window_config", "run"]
 
@@ -116,6 +118,11 @@ class Viewer(pyglet.window.Window):
         self.renderer: Any = None
         self._all_layers: list[Any] = []
         self.sound = SoundPlayer(enabled=sound, notice=self._note)
+        self.transport: Transport | None = None       # a performance's playhead (None: time just runs)
+        self.follow_shots = camera is None            # a performance's camera shots, until the user moves
+        self._mixing: Any = None                      # the soundtrack being mixed in the background
+        self._sound_state = ""
+        self._start_time = max(0.0, float(time))
         self.hud = Hud(self.width, self.height)
         self.controls = Controls(View.of(camera) if camera is not None else View.of(scene.camera),
                                  extent=_extent(scene), time=time)
@@ -150,6 +157,7 @@ class Viewer(pyglet.window.Window):
         if not keep_view:
             self.controls.view = home
         self.sound.set_spheres(loaded.scene.props.spheres)
+        self._install_performance(loaded.scene)
         for w in loaded.warnings:
             self._note(f"warning: {w}")
         self._apply_layers()
@@ -171,6 +179,84 @@ class Viewer(pyglet.window.Window):
                 continue
             shown.append(_Wire(layer) if self.wireframe and layer.name in WIREFRAME_LAYERS else layer)
         self.renderer.layers = shown
+
+    def _install_performance(self, scene: Any) -> None:
+        """A performance gets a playhead (kept where it was over a reload) and its soundtrack, mixed in
+        the background; until the mix is ready, and without a device, it plays silently on the wall clock."""
+        perf = performance_of(scene)
+        old = self.transport
+        if old is not None and old.audio is not None:
+            old.set_audio(None)
+        self.hud.set_performance(perf)
+        if perf is None:
+            self.transport = None
+            return
+        playing = old.playing if old is not None else True
+        position = old.position if old is not None else self._start_time
+        self.transport = Transport(float(perf.duration), bool(getattr(perf, "loop", False)), position)
+        self.transport.set_speed(self.controls.speed)
+        if playing:
+            self.transport.play()
+        self.controls.time = self.transport.position
+        self._sound_state = ""
+        if self.sound.enabled:
+            import threading
+            self._sound_state = "mixing…"
+            box: dict[str, Any] = {"scene": scene}
+
+            def work() -> None:
+                try:
+                    from ..perform import mix
+                    from .movie import SAMPLE_RATE
+                    box["samples"] = mix(scene, rate=SAMPLE_RATE)
+                except Exception as err:    # reported on the HUD, never fatal
+                    box["error"] = err
+
+            thread = threading.Thread(target=work, name="scenegen-mix", daemon=True)
+            box["thread"] = thread
+            self._mixing = box
+            thread.start()
+        else:
+            self._sound_state = "muted"
+
+    def _poll_mix(self) -> None:
+        box = self._mixing
+        if box is None or box["thread"].is_alive():
+            return
+        self._mixing = None
+        if box["scene"] is not self.scene or self.transport is None:
+            return
+        if "error" in box:
+            self._sound_state = "silent"
+            self.say(f"the soundtrack failed to mix: {first_line(box['error'])}")
+            return
+        from .movie import SAMPLE_RATE
+        track = self.sound.soundtrack(box["samples"], SAMPLE_RATE)
+        self._sound_state = "sound" if track is not None else "silent"
+        if track is not None:
+            self.transport.set_audio(track)
+
+    def wait_for_sound(self, timeout: float = 30.0) -> bool:
+        """Block until the soundtrack is mixed and handed to the playhead (tests, scripts)."""
+        box = self._mixing
+        if box is not None:
+            box["thread"].join(timeout)
+        self._poll_mix()
+        return self._mixing is None
+
+    def current_view(self) -> View:
+        """What the window shows from: the performance's shot while following it, else the user's camera."""
+        if self.follow_shots and self.transport is not None:
+            state = state_for(self.scene, self.controls.time)
+            if state is not None:
+                return shot_view(state, self.controls.view)
+        return self.controls.view
+
+    def _take_camera(self) -> None:
+        """The user moves the camera: it starts from the shot on screen and stops following the shots."""
+        if self.follow_shots and self.transport is not None:
+            self.controls.view = self.current_view()
+        self.follow_shots = False
 
     @property
     def layer_names(self) -> list[str]:
@@ -211,7 +297,12 @@ class Viewer(pyglet.window.Window):
     # ------------------------------------------------------------------------------------------- clock
     def tick(self, dt: float) -> None:
         """Every frame: the clock, flying, a finished background generation."""
-        self.controls.advance(dt)
+        if self.transport is not None:
+            self.controls.time = self.transport.tick()
+            self.controls.paused = not self.transport.playing
+            self._poll_mix()
+        else:
+            self.controls.advance(dt)
         fast = bool({"LSHIFT", "RSHIFT"} & self.controls.held)
         self.controls.fly_step(dt, fast=fast)
         self.apply_result(self.regen.poll())
@@ -238,7 +329,8 @@ class Viewer(pyglet.window.Window):
             time=self.controls.time, speed=self.controls.speed, paused=self.controls.paused,
             fly=self.controls.fly, fly_speed=self.controls.fly_speed,
             hidden=tuple(n for n in self.layer_names if n in self.hidden), wireframe=self.wireframe,
-            scale=self.render_scale, busy=self.regen.busy, error=self.error, message=self.message)
+            scale=self.render_scale, busy=self.regen.busy, error=self.error, message=self.message,
+            duration=self.transport.duration if self.transport is not None else None, sound=self._sound_state)
 
     # -------------------------------------------------------------------------------------------- draw
     def on_draw(self) -> None:
@@ -251,7 +343,7 @@ class Viewer(pyglet.window.Window):
         self.clear()
         if self.renderer is not None and fw > 0 and fh > 0:
             if self.render_scale == 1.0:
-                self.renderer.draw(self.controls.time, self.controls.view, (fw, fh))
+                self.renderer.draw(self.controls.time, self._draw_camera(), (fw, fh))
             else:
                 self._draw_scaled(fw, fh)
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
@@ -278,11 +370,15 @@ class Viewer(pyglet.window.Window):
                 self._target.delete()
             self._target = Framebuffer(w, h, hdr=False, depth=False)
         self._target.bind()
-        self.renderer.draw(self.controls.time, self.controls.view, (w, h))
+        self.renderer.draw(self.controls.time, self._draw_camera(), (w, h))
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._target.fbo)
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
         gl.glBlitFramebuffer(0, 0, w, h, 0, 0, fw, fh, gl.GL_COLOR_BUFFER_BIT, gl.GL_LINEAR)
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+
+    def _draw_camera(self) -> Any:
+        # None: the renderer takes the State's shot (it works the State out anyway).
+        return None if self.follow_shots and self.transport is not None else self.controls.view
 
     def read_frame(self) -> np.ndarray:
         """What the window shows now, (height, width, 4) uint8, top row first (tests, screen captures)."""
@@ -305,7 +401,7 @@ class Viewer(pyglet.window.Window):
 
     def click(self, x: float, y: float) -> int | None:
         """A click at window point (x, y up): the sphere under it sings; a second click focuses on it."""
-        i = pick_sphere(self.controls.view, (self.width, self.height), x, self.height - y,
+        i = pick_sphere(self.current_view(), (self.width, self.height), x, self.height - y,
                         self.scene.props.spheres, self.controls.time)
         if i is None:
             self.controls.click(_time.monotonic(), None)
@@ -327,6 +423,7 @@ class Viewer(pyglet.window.Window):
         return text
 
     def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+        self._take_camera()
         if buttons & (mouse.RIGHT | mouse.MIDDLE) or (buttons & mouse.LEFT and modifiers & key.MOD_SHIFT):
             self.controls.pan_drag(dx, dy, self.height)
         elif buttons & mouse.LEFT:
@@ -337,6 +434,7 @@ class Viewer(pyglet.window.Window):
             self.controls.look(dx, dy)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        self._take_camera()
         self.controls.zoom(scroll_y)
 
     # -------------------------------------------------------------------------------------------- keys
@@ -355,6 +453,8 @@ class Viewer(pyglet.window.Window):
     def do(self, action: str, key_name: str = "", shift: bool = False) -> None:
         """Carry out one action of controls.BINDINGS."""
         c = self.controls
+        if action in ("focus_stage",):
+            self._take_camera()
         if action == "help":
             self.hud.show_help = not self.hud.show_help
         elif action == "escape":
@@ -369,6 +469,13 @@ class Viewer(pyglet.window.Window):
         elif action == "reset_view":
             c.reset()
             self._set_fly(False)
+            self.follow_shots = self.camera_arg is None
+        elif action == "restart":
+            if self.transport is not None:
+                self.transport.restart()
+                c.time = self.transport.position
+            else:
+                c.time = 0.0
         elif action == "focus_stage":
             st = self.scene.stage
             c.focus((st.center[0], st.top, st.center[1]), st.radius)
@@ -379,11 +486,19 @@ class Viewer(pyglet.window.Window):
         elif action == "fly":
             self._set_fly(not c.fly)
         elif action == "pause":
-            c.toggle_pause()
-        elif action == "slower":
-            c.slower()
-        elif action == "faster":
-            c.faster()
+            if self.transport is not None:
+                c.paused = not self.transport.toggle()
+                c.time = self.transport.position
+            else:
+                c.toggle_pause()
+        elif action in ("slower", "faster"):
+            c.slower() if action == "slower" else c.faster()
+            if self.transport is not None:
+                self.transport.set_speed(c.speed)
+        elif action in ("scrub_back", "scrub_forward") and self.transport is not None:
+            sign = -1.0 if action == "scrub_back" else 1.0
+            step = (10.0 if shift else 1.0) if self.transport.playing else (1.0 if shift else 0.1)
+            c.time = self.transport.seek(round(self.transport.position + sign * step, 9))
         elif action in ("scrub_back", "scrub_forward"):
             if not c.scrub(-1 if action == "scrub_back" else 1, big=shift):
                 self.say("pause (Space) to step through time")
@@ -421,6 +536,8 @@ class Viewer(pyglet.window.Window):
             self.hud.visible = not self.hud.visible
 
     def _set_fly(self, on: bool) -> None:
+        if on:
+            self._take_camera()
         if on != self.controls.fly:
             self.controls.toggle_fly()
         try:
@@ -434,6 +551,7 @@ class Viewer(pyglet.window.Window):
             self.say(f"there is no sphere {i + 1} (the scene has {len(sph.radius_i)})")
             return
         centre = sphere_centers_at(sph, self.controls.time)[i]
+        self._take_camera()
         self.controls.focus(centre, float(sph.radius_i[i]))
         self._set_fly(False)
 
@@ -463,7 +581,7 @@ class Viewer(pyglet.window.Window):
         out = Path(path) if path is not None else self._free(self._stem() + "-{:03d}.png")
         try:
             image = render_image(self.scene, size=self.get_framebuffer_size(), time=self.controls.time,
-                                 camera=self.controls.view, renderer=self.renderer)
+                                 camera=self._draw_camera(), renderer=self.renderer)
             data = encode_png(image[..., :3])
             write_output(out, data)
         except OSError as err:
@@ -527,6 +645,8 @@ class Viewer(pyglet.window.Window):
                     self._target = None
                 self.hud.delete()
         finally:
+            if self.transport is not None:
+                self.transport.set_audio(None)
             self.sound.delete()
             super().close()
 

@@ -49,6 +49,7 @@ class _Group:
     uniforms: dict[str, Any]
     clusters: np.ndarray
     unit_range: tuple[float, float]      # local units per metre of height, least and greatest (breath)
+    source: int = 0                      # its index among the scene's groups
 
 
 class AudienceLayer(Layer):
@@ -78,7 +79,7 @@ class AudienceLayer(Layer):
         sizes = (gl.GLfloat * 2)()
         gl.glGetFloatv(gl.GL_POINT_SIZE_RANGE, sizes)
         max_point = float(sizes[1])
-        for group in groups:
+        for source, group in enumerate(groups):
             if len(group.pos_i) == 0:
                 continue
             kind = FIGURES[group.figure]
@@ -106,7 +107,7 @@ class AudienceLayer(Layer):
             uniforms = {**packing.audience_uniforms(group), "u_stage_glow": glint,
                         "u_exposure": AUDIENCE_EXPOSURE.get(group.figure, 1.0), "u_max_point": max_point}
             self.groups.append(_Group(group.figure, len(data), vaos, uniforms, clusters,
-                                      (kind.unit * (1.0 - swell), kind.unit * (1.0 + swell))))
+                                      (kind.unit * (1.0 - swell), kind.unit * (1.0 + swell)), source))
         self.group = AdditiveGroup(order=20)
         self.core_group = CoreGroup(order=19)
 
@@ -132,6 +133,12 @@ class AudienceLayer(Layer):
             n = len(first)
             out[p] = ((ctypes.c_int * max(n, 1))(*first.tolist()), (ctypes.c_int * max(n, 1))(*count.tolist()), n)
         return out
+
+    def perform(self, uniforms: Any, state: Any) -> None:
+        """Each group's share of the performance (sync, breath, dissolve, tint, pose), set with its own
+        uniforms at its draw calls."""
+        for g in self.groups:
+            g.uniforms.update(uniforms.groups[g.source])
 
     def draw(self, frame: Frame) -> int:
         cam = frame.camera_uniforms()

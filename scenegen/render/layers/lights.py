@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from pyglet import gl
 
 from .. import packing
+from ..perfpack import aimed_lights
 from ..shaders import load_program
 from .base import AdditiveGroup, MeshLayer, VertexArray, set_uniforms
 
@@ -44,3 +46,14 @@ class SpotlightLayer(MeshLayer):
         set_uniforms(self.program, {**packing.light_uniforms(lights), **packing.spot_volume_uniforms(lights),
                                     "u_scatter": SCATTER})
         self.group = BeamGroup(order=40)
+        self.lights = lights
+        self._aim: Any = None
+
+    def perform(self, uniforms: Any, state: Any) -> None:
+        """A beam the performance sweeps: its bounding mesh re-cut around the new aim (a few hundred bytes)."""
+        target = uniforms.spot_target
+        if target is None or (self._aim is not None and np.array_equal(target, self._aim)):
+            return
+        self._aim = target.copy()
+        vertices, _ = packing.pack_cones(aimed_lights(self.lights, target))
+        self.vao.buffers[0].upload(vertices)

@@ -50,6 +50,13 @@ uniform vec3 u_stage_glow;     // what the eyes see of the stage: its colour × 
 uniform float u_exposure;      // overall glow scale, so crowds of any density stay luminous, not white
 uniform float u_max_point;     // the largest point size the driver draws
 uniform vec4 u_scale;          // what the packed fractions are of: size, brightness, sway amplitude, sway rate
+// The performance (render/perfpack.py; all zero when nothing performs): sway pulled into unison, breathing
+// in unison, dissolved, taken by the group's mood colour (u_group_tint) — each 0…1 — and the weights of the
+// poses bow, rise, turn, reach (u_pose) and lean (u_lean).
+uniform vec4 u_group_perf;
+uniform vec3 u_group_tint;
+uniform vec4 u_pose;
+uniform float u_lean;
 
 // Sprite sides in local units around the same centre (all passes share gl_Position): the glow passes
 // need room for the halo and the sway, the core pass only for the solid body. The layer's culling margin
@@ -111,7 +118,11 @@ void main() {
     vec2 turns = a_gaze * U16;
     float phase = motion.x * TAU;
     float breath_phase = u_breathing.w > 0.5 ? u_breathing.z : phase;
-    float breath = u_breathing.y * sin(TAU * u_breathing.x * u_time + breath_phase);
+    // Breathing in unison: every figure on the group's shared phase, deeper; a still group takes a slow
+    // breath (its rate only matters while the cue gives it depth).
+    breath_phase = mix(breath_phase, u_breathing.z, u_group_perf.y);
+    float breath_rate = u_breathing.x > 0.0 ? u_breathing.x : 0.2;
+    float breath = (u_breathing.y + 0.07 * u_group_perf.y) * sin(TAU * breath_rate * u_time + breath_phase);
     float height = a_size.y * U16 * u_scale.x;
 #if FIGURE == 0
     float unit = height;                                    // local frame: heights, feet at 0
@@ -140,7 +151,11 @@ void main() {
     mat2 m = mat2(SPRITE, 0.0, 0.0, -SPRITE);               // columns: d/d(pc.x), d/d(pc.y)
 #if FIGURE == 0
     float width_ratio = a_size.x / max(a_size.y, 1e-6);
-    float sway = motion.y * u_scale.z * sin(TAU * motion.z * u_scale.w * u_time + phase);
+    // In unison: each figure's own sway cross-faded into the group's one (its middle rate, phase 0), so
+    // the crowd is pulled together without a jump.
+    float own = sin(TAU * motion.z * u_scale.w * u_time + phase);
+    float together = sin(TAU * 0.5 * u_scale.w * u_time);
+    float sway = motion.y * u_scale.z * mix(own, together, u_group_perf.x);
     float cs = cos(sway), sn = sin(sway);
     mat2 turn = mat2(cs, sn, -sn, cs);                      // the un-sway
     mat2 swell = mat2(1.0 / (1.0 + breath), 0.0, 0.0, 1.0 / (1.0 + 0.35 * breath));
@@ -153,7 +168,8 @@ void main() {
     vec3 col = vec3(0.0);
 #if PASS != CORE
     float mood = u_mood.y * (0.5 - 0.5 * cos(TAU * u_time / max(u_mood.x, 1e-3)));
-    col = mix(color.rgb, u_mood_color, mood) * (color.w * u_scale.y) * u_exposure;
+    col = mix(mix(color.rgb, u_mood_color, mood), u_group_tint, u_group_perf.w) * (color.w * u_scale.y) * u_exposure;
+    col *= 1.0 - u_group_perf.z;                            // dissolving into the air
     // Below a pixel the sprite stays one pixel and dims with its true area, so far crowds fade, not fizz.
     col *= min(side * side, 1.0);
 #endif
@@ -258,7 +274,17 @@ out vec4 f_color;
 // centre (eyes); silhouettes un-swayed about the feet and un-swollen by their breath.
 vec2 local_point() {
     vec2 pc = gl_PointCoord;
-    return vec2(dot(v_map_x.xy, pc) + v_map_x.z, dot(v_map_y.xy, pc) + v_map_y.z);
+    vec2 p = vec2(dot(v_map_x.xy, pc) + v_map_x.z, dot(v_map_y.xy, pc) + v_map_y.z);
+#if FIGURE == 0
+    // The performance's poses, as the standing figure's frame bent (reach bends the arms in figure_sdf):
+    // rise lifts and stretches it; turn shows it edge-on, narrower; bow leans the body above the hips
+    // towards the stage, which from the front foreshortens it and drops the head.
+    p.y = (p.y - 0.08 * u_pose.y) / (1.0 + 0.06 * u_pose.y);
+    p.x /= mix(1.0, 0.5, u_pose.z);
+    if (p.y > 0.44) p.y = 0.44 + (p.y - 0.44) / mix(1.0, 0.5, u_pose.x);
+    p.x -= 0.22 * u_lean * max(p.y - 0.1, 0.0);            // lean: the body tilts to one side from the feet
+#endif
+    return p;
 }
 
 // x·x·(3 − 2x) of x clamped to 0…1: smoothstep with its reciprocal worked out beforehand.
@@ -294,7 +320,9 @@ float figure_sdf(vec2 p, float wr) {
     float shoulders = length(vec2(max(m.x - abs(sh - 0.05), 0.0), p.y - 0.775)) - 0.048;
     float ty = clamp(p.y, 0.42, 0.72);
     float torso = length(vec2(p.x, p.y - ty)) - sh * mix(0.55, 0.78, (ty - 0.42) / 0.3);
-    float arms = sd_capsule(m, vec2(sh - 0.045, 0.765), vec2(sh - 0.02, 0.44), 0.034);
+    // Arms hang by the sides; reaching out, the hands swing up and away from the body.
+    vec2 hand = mix(vec2(sh - 0.02, 0.44), vec2(sh + 0.27, 0.86), u_pose.w);
+    float arms = sd_capsule(m, vec2(sh - 0.045, 0.765), hand, 0.034);
     float legs = sd_capsule(m, vec2(0.055, 0.44), vec2(0.065, 0.03), 0.05);
     float d = smin(head, neck, 0.02);
     d = smin(d, shoulders, 0.03);
@@ -311,7 +339,7 @@ void main() {
 #endif
 #if PASS == CORE
     // Outside the body's box first: a block of pixels wholly outside it skips the rest.
-    if (abs(p.x) > 0.5 * wr || p.y < 0.12 || p.y > 0.97) discard;
+    if (abs(p.x) > 0.5 * wr + 0.3 * u_pose.w || p.y < 0.12 || p.y > 0.97 || u_group_perf.z > 0.5) discard;
     if (figure_sdf(p, wr) > -0.012) discard;
     f_color = vec4(0.0);
 #elif PASS == SMALL
@@ -328,7 +356,8 @@ void main() {
     float n = vnoise2(vec2(p.x * 7.0 + v_noise.x, p.y * 5.0 + v_noise.y));
     float n2 = vnoise2(vec2(p.x * 15.0 - v_noise.x, p.y * 11.0 + v_noise.z));
     n = 0.65 * n + 0.35 * n2;
-    float dn = (n - 0.5) * v_noise.w;
+    // Dissolving, the body comes apart in the smoke before it fades (the colour fades in the vertex shader).
+    float dn = (n - 0.5) * (v_noise.w + 0.4 * u_group_perf.z);
     float d = d0 + dn;
     float body = ease(0.5 - d * v_shade.x);
     float rim = exp(-abs(d0 + 0.4 * dn) * v_shade.y);
@@ -360,7 +389,7 @@ void main() {
     vec2 p = local_point();                                 // in eye radii
 #endif
 #if PASS == CORE
-    if (sd_vesica(p, 1.25, 0.72) > -0.04) discard;
+    if (sd_vesica(p, 1.25, 0.72) > -0.04 || u_group_perf.z > 0.5) discard;
     f_color = vec4(0.0);
 #elif PASS == SMALL
     // A few pixels across, an eye is a glowing almond with the iris's colour, in a faint halo: two spots

@@ -8,6 +8,7 @@ uniform mat4 u_view_proj_matrix;
 uniform vec3 u_eye;
 uniform vec2 u_viewport;
 uniform vec2 u_tan_half;
+uniform float u_instrument_flare;   // the performance: the instrument sounding, 0…1
 
 #if defined VERTEX_SHADER
 in vec3 a_p0;
@@ -25,6 +26,7 @@ flat out float v_core;    // the core's half-width as a fraction of the ribbon's
 flat out vec3 v_color;
 flat out int v_kind;
 flat out vec2 v_flow;
+flat out vec2 v_perf;     // cracks: share still hidden; the instrument's flare (or a shattered sphere's 1)
 
 vec3 place(vec3 p, out vec3 normal) {
     normal = vec3(0.0);
@@ -64,6 +66,8 @@ void main() {
     v_color = a_color;
     v_kind = kind;
     v_flow = a_flow.zw;
+    int k = a_sphere.w > 0.0 ? sphere_index(a_sphere.xyz) : -1;
+    v_perf = k >= 0 ? vec2(u_sphere_perf[k].w, u_sphere_shard[k].y) : vec2(0.0, u_instrument_flare);
 }
 
 #elif defined FRAGMENT_SHADER
@@ -74,6 +78,7 @@ flat in float v_core;
 flat in vec3 v_color;
 flat in int v_kind;
 flat in vec2 v_flow;
+flat in vec2 v_perf;
 out vec4 f_color;
 void main() {
     float a = abs(v_across);
@@ -86,15 +91,17 @@ void main() {
         float nz = sqrt(max(1.0 - x * x, 0.0));
         float spec = exp(-pow((v_across / v_core + 0.35) / 0.18, 2.0));
         float edge = pow(x, 4.0);
-        col = v_color * (0.12 + 0.2 * nz) + v_color * edge * 0.7 + vec3(spec) * 0.45;
+        col = (v_color * (0.12 + 0.2 * nz) + v_color * edge * 0.7) * (1.0 + 2.0 * v_perf.y) + vec3(spec) * 0.45;
         alpha = 0.2 + 0.5 * edge;
     } else if (v_kind == 1) {
         float flow = 0.5 + 0.5 * sin(TAU * (v_flow.x * u_time - v_u * v_flow.y));
         float core = exp(-pow(a / max(v_core, 1e-3), 2.0) * 1.5);
         float halo = exp(-a * 3.0) * 0.35;
-        col = v_color * (core * 0.5 + halo * 0.5) * (0.25 + 1.1 * flow * flow);
+        col = v_color * (core * 0.5 + halo * 0.5) * (0.25 + 1.1 * flow * flow) * (1.0 + 3.0 * v_perf.y);
     } else {
-        // A crack: a hot hairline with a glow, a pulse running along it in the order it spread.
+        // A crack: a hot hairline with a glow, a pulse running along it in the order it spread; only the
+        // part the performance has revealed so far (its points are ordered by when the crack reaches them).
+        if (v_u > 1.0 - v_perf.x || v_perf.y > 0.5) discard;
         float core = exp(-pow(a / max(v_core, 1e-3), 2.0) * 1.2);
         float halo = exp(-a * 3.5) * 0.4;
         float run = 0.6 + 0.4 * sin(TAU * (v_u * 2.0 - u_time * 0.5));

@@ -9,6 +9,7 @@ uniform vec3 u_screen_color;
 uniform float u_screen_flow;
 uniform vec3 u_mood_color;
 uniform vec2 u_mood;          // period, strength
+uniform vec2 u_screen_perf;   // a performance: 1 while it plays (the mood holds at u_mood.y), the flicker 0…1
 
 #if defined VERTEX_SHADER
 in vec3 a_center;
@@ -36,7 +37,7 @@ void main() {
     float f = fbm2(uv * 0.9 + 1.8 * warp + vec2(0.0, -t * 0.5), 3);
     // Flowing contour lines of the field: ribbons of light that drift and fold.
     float bands = pow(0.5 + 0.5 * sin(14.0 * f - TAU * t), 3.0);
-    float mood = u_mood.y * (0.5 - 0.5 * cos(TAU * u_time / max(u_mood.x, 1e-3)));
+    float mood = u_mood.y * (u_screen_perf.x > 0.5 ? 1.0 : 0.5 - 0.5 * cos(TAU * u_time / max(u_mood.x, 1e-3)));
     // Mood streaks: where the flow runs strongest, the mood colour breaks through.
     float streak = smoothstep(0.55, 0.8, f) * mood * 2.0;
     vec3 col = mix(u_screen_color, u_mood_color, clamp(streak, 0.0, 1.0));
@@ -46,6 +47,9 @@ void main() {
     float frame = exp(-min(e.x * u_screen_size.x, e.y * u_screen_size.y) / 0.8);
     float edge = smoothstep(0.0, 0.06, min(e.x, e.y));
     col = col * edge * 0.8 + u_screen_color * frame * 0.9;
+    // The mood's flicker: the light stutters, the way a failing screen does.
+    float stutter = step(hash12(vec2(floor(u_time * 11.0), v_flow.x)), 0.35);
+    col *= 1.0 - u_screen_perf.y * (0.55 * stutter + 0.2 * (0.5 + 0.5 * sin(TAU * 7.3 * u_time)));
     f_color = vec4(col, 0.8 * edge);
 }
 #endif

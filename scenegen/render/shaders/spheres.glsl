@@ -25,6 +25,8 @@ out vec3 v_world;
 flat out vec4 v_sphere;
 flat out vec3 v_light;
 flat out float v_flawed;
+flat out float v_flare;
+flat out float v_gone;
 void main() {
     vec2 c = vec2((gl_VertexID & 1) == 0 ? -1.0 : 1.0, (gl_VertexID & 2) == 0 ? -1.0 : 1.0);
     vec3 centre = sphere_center_at(a_center, a_pulse.w, u_time);
@@ -33,8 +35,13 @@ void main() {
     vec3 world = centre + to_eye * a_radius + (u_cam_right * c.x + u_cam_up * c.y) * a_radius * EXTENT;
     v_world = world;
     v_sphere = vec4(centre, a_radius);
-    float light = sphere_pulse(a_pulse, u_time) * sphere_flicker(a_flicker_freq, a_flicker_phase, a_flicker, u_time);
-    v_light = a_color * a_glow * light;
+    vec4 perf = u_sphere_perf[gl_InstanceID];
+    vec4 flicker = vec4(clamp(a_flicker.x + perf.z, 0.0, 1.0), a_flicker.yzw);
+    float light = sphere_pulse(a_pulse, u_time) * sphere_flicker(a_flicker_freq, a_flicker_phase, flicker, u_time);
+    float gone = 1.0 - u_sphere_shard[gl_InstanceID].y;      // a shattered sphere is no more
+    v_light = a_color * a_glow * light * max(1.0 + perf.x, 0.0) * gone;
+    v_flare = perf.y * gone;
+    v_gone = gone;
     v_flawed = a_flicker.x;
     gl_Position = u_view_proj_matrix * vec4(world, 1.0);
 }
@@ -44,6 +51,8 @@ in vec3 v_world;
 flat in vec4 v_sphere;
 flat in vec3 v_light;
 flat in float v_flawed;
+flat in float v_flare;
+flat in float v_gone;
 out vec4 f_color;
 void main() {
     vec3 dir = normalize(v_world - u_eye);
@@ -56,7 +65,9 @@ void main() {
         // Halo: light scattered around the globe, fading to nothing before the quad's edge.
         float out_r = (miss - r) / r;
         float halo = exp(-out_r * 2.6) * smoothstep(EXTENT * 0.95, EXTENT * 0.6, miss / r);
-        f_color = vec4(L * halo * 0.16, 0.0);
+        // A note's flare: the halo swells and brightens, wider than the sphere's own glow.
+        float flare = v_flare * exp(-out_r * 1.2) * smoothstep(EXTENT * 0.98, EXTENT * 0.5, miss / r);
+        f_color = vec4(L * (halo * 0.16 + flare * 0.9), 0.0);
         return;
     }
     float inside = sqrt(r * r - miss * miss);
@@ -74,8 +85,8 @@ void main() {
     vec3 refl = sky_color(reflect(dir, n)) * fresnel * 1.5;
     // A glint of the surroundings high on the globe: a crystal, not a lamp.
     float glint = pow(max(dot(reflect(dir, n), normalize(vec3(-0.3, 1.0, 0.4))), 0.0), 60.0) * 1.5;
-    vec3 col = body + rim + refl + vec3(glint);
-    float alpha = clamp(0.35 + 0.5 * fresnel, 0.0, 1.0);
+    vec3 col = body * (1.0 + 2.5 * v_flare) + rim + (refl + vec3(glint)) * v_gone;
+    float alpha = clamp(0.35 + 0.5 * fresnel, 0.0, 1.0) * v_gone;
     f_color = vec4(col, alpha);
 }
 #endif

@@ -15,6 +15,22 @@ uniform vec3 u_sphere_light[MAX_SPHERES];   // colour × glow
 uniform vec2 u_sphere_float;                // bob height, bob rate
 uniform vec3 u_spin_center;
 uniform vec4 u_spin_axis;                   // unit axis, rate (rad/s)
+// The performance at this frame (render/perfpack.py; all zero when nothing performs): per sphere the
+// light beyond its own (multiplier − 1), the flare 0…1, the flicker depth beyond the flaw's own, and
+// the share of its cracks still hidden; the shards' rate and the shatter 0…1; the sphere's offset.
+uniform float u_performing;                // 1 while a performance plays
+uniform vec4 u_sphere_perf[MAX_SPHERES];
+uniform vec4 u_sphere_shard[MAX_SPHERES];
+uniform vec3 u_sphere_offset[MAX_SPHERES];
+
+// Which sphere sits at rest centre c (ribbons and shards carry the centre, not the index).
+int sphere_index(vec3 c) {
+    for (int k = 0; k < MAX_SPHERES; ++k) {
+        if (k >= u_sphere_count) break;
+        if (distance(u_sphere_geom[k].xyz, c) < 1e-3) return k;
+    }
+    return -1;
+}
 
 vec3 spin(vec3 p, float t) {
     float a = u_spin_axis.w * t;
@@ -25,8 +41,10 @@ vec3 spin(vec3 p, float t) {
 }
 
 vec3 sphere_center_at(vec3 c, float float_phase, float t) {
+    int k = sphere_index(c);
     c = spin(c, t);
     c.y += u_sphere_float.x * sin(TAU * u_sphere_float.y * t + float_phase);
+    if (k >= 0) c += u_sphere_offset[k];
     return c;
 }
 
