@@ -137,7 +137,7 @@ def perf_uniforms(scene: Any, state: Any) -> PerfUniforms:
     breath = _f32(state.group_breath_g, (g,))
     dissolve = _f32(state.group_dissolve_g, (g,))
     color = _f32(state.group_color_g3, (g, 3))
-    pose = np.asarray(state.group_pose_gp, dtype=np.float64).reshape(g, -1)
+    pose = np.asarray(state.group_pose_gp, dtype=np.float64).reshape(g, -1) if g else np.zeros((0, 0))
     from ..perform import POSES
     slots = [POSES.index(p) if p in POSES else -1 for p in POSE_SLOTS]
     mood = np.clip(_f32(state.group_mood_g, (g,)), 0.0, 1.0)
