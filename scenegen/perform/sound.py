@@ -30,7 +30,7 @@ __all__ = ["RATE", "CEILING", "NOTE_GAIN", "HUM_GAIN", "mix", "mix_float", "writ
 
 RATE = 48_000
 CEILING = 10.0 ** (-1.05 / 20.0)    # a hair under −1 dBFS, so rounding to 16 bits cannot cross it
-NOTE_GAIN = 0.32
+NOTE_GAIN = 0.5
 HUM_GAIN = 0.22
 _INSTRUMENT_DECAY = 2.2            # the instrument rings longer than a struck sphere
 _INSTRUMENT_ATTACK = 0.035
