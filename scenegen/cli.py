@@ -61,12 +61,24 @@ def summary(scene: Any) -> list[str]:
     return lines
 
 
-def _load(path: str) -> Any:
-    """The spec of a seed file or of a dream text (`.txt`); a bad one is exit code 2, located lines."""
-    from .inputs import load_input
+def _overrides(args: argparse.Namespace) -> list[Any]:
+    """The command's `--set KEY=VALUE` options as seed-file overrides; a malformed one is exit code 2."""
+    from .seedfile import SeedError, parse_set
 
     try:
-        return load_input(path)
+        return [parse_set(text) for text in getattr(args, "set", None) or []]
+    except SeedError as err:
+        raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+
+
+def _load(path: str, args: argparse.Namespace | None = None) -> Any:
+    """The spec of a seed file or of a dream text (`.txt`) with the command's `--set` overrides; a bad
+    one is exit code 2, located lines."""
+    from .inputs import load_input
+
+    overrides = _overrides(args) if args is not None else []
+    try:
+        return load_input(path, overrides)
     except ValueError as err:   # SeedError, DreamError
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
 
@@ -109,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError(f"{preview}: the preview is a .png", EXIT_BAD_INPUT)
     if args.tiles != 1 and heightmap is None:
         raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     planned: list[str | Path] = []
     if out is not None:
         planned.append(out)
@@ -572,7 +584,7 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
 
 def cmd_render(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     size = _size(args.size)
     if Path(args.output).suffix.lower() in (".mp4", ".wav"):
         if args.frames is not None:
@@ -643,7 +655,7 @@ def _view_fallback(args: argparse.Namespace, scene: Any, reason: str, progress: 
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     _size(args.size)
     if args.output is not None:
         _png_output(args.output)
@@ -664,7 +676,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         from .render.viewer import Viewer, run
         viewer = Viewer(args.file, Loaded(spec, spec, scene, [], 0.0), size=_size(args.size), time=args.time,
                         camera=view, scale={"1": 1.0, "1/2": 0.5, "1/4": 0.25}[args.scale],
-                        out_dir=args.out_dir, sound=not args.mute)
+                        out_dir=args.out_dir, sound=not args.mute, overrides=_overrides(args))
     except Exception as err:     # no X server behind DISPLAY, no GL 3.3 on it, …
         first = (str(err).strip().splitlines() or [type(err).__name__])[0]
         # This process has chosen pyglet's windowed platform: render the fallback in a headless one.
@@ -673,6 +685,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         cmd += ["--camera", args.camera] if args.camera else []
         cmd += ["-o", args.output] if args.output else []
         cmd += ["--force"] if args.force else []
+        cmd += [f"--set={text}" for text in args.set or []]
         env = {**os.environ, "PYGLET_HEADLESS": "1"}
         done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         note = done.stderr.strip().splitlines()
@@ -695,6 +708,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"scenegen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    set_help = ("change a seed-file field, validated as the file is: KEY.PATH=VALUE, the value read as YAML "
+                "(terrain.noise.octaves=6, stage.shape=ring, audience[0].count=500); repeatable")
     camera_help = ("eye position, optionally the point looked at and the vertical field of view in degrees "
                    "(default: the scene's camera)")
     p = sub.add_parser("view", help="explore a scene in an OpenGL window (F1 lists the keys); hot-reloads the file",
@@ -711,6 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", default=".", metavar="DIR",
                    help="where F12 screenshots and E exports go (default: the current folder)")
     p.add_argument("--mute", action="store_true", help="no sound")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-o", "--output", metavar="OUT.png",
                    help="without a display: the PNG to write instead (default: SEED's name .png, here)")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
@@ -741,6 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("--stats", action="store_true",
                    help="print one JSON line of measurements (draw_calls, frame_ms, upload_ms, figures, …)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(run=cmd_render)
 
@@ -772,6 +789,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "divide resolution − 1)")
     p.add_argument("--preview", metavar="PATH", help="also write a colour preview PNG of the terrain")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
 
