@@ -740,6 +740,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 raise CommandError(f"{args.file}: a seed file needs --seeds FIRST..LAST (or give a sweep file, "
                                    "with base: and what varies)", EXIT_BAD_INPUT)
             sweep = load_sweep(args.file, common)
+        # What every variant shares (the sweep's set:, the --set options) is checked once, before any work.
+        from .seedfile import apply_overrides
+        apply_overrides(sweep.base, sweep.common)
     except ValueError as err:    # SeedError, DreamError: located lines
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
     start = time.perf_counter()

@@ -740,7 +740,8 @@ def _split_path(path: str, where: str, line: int = 0, col: int = 0) -> list[str 
         pos = 0
         while pos < len(piece):
             m = _PATH_TOKEN.match(piece, pos)
-            if m is None or (m.group(2) is not None and pos == 0):
+            # a name opens a piece; only [i] items may follow it there
+            if m is None or (m.group(2) is None) != (pos == 0):
                 raise SeedError([Problem(where, line, col, path, "not a key path (expected names joined by dots, "
                                          "list items as [i], e.g. audience[0].count)")])
             parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
