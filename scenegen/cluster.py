@@ -6,7 +6,8 @@ import contextlib
 import logging
 import os
 import sys
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
 
 __all__ = ["ClusterError", "open_client", "local_workers", "run_with_progress"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .seedfile import Override, apply_overrides, load_seed
 from .spec import SeedSpec

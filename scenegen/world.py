@@ -27,9 +27,10 @@ import functools
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,7 @@ def heights(ws: WorldSpec, lod: int = 0) -> Any:
     n = ws.level_size(lod)
     spans = _bounds(n, ws.chunk)
     name = f"scenegen-world-{spec_hash(ws.seed)[7:19]}-{ws.size}-{ws.chunk}-{lod}"
-    graph = {(name, i, j): (window, ws, rows, cols, lod)
+    graph: dict[Any, Any] = {(name, i, j): (window, ws, rows, cols, lod)
              for i, rows in enumerate(spans) for j, cols in enumerate(spans)}
     chunks = (tuple(b - a for a, b in spans),) * 2
     return da.Array(HighLevelGraph.from_collections(name, graph, dependencies=[]), name, chunks, np.float32)
@@ -217,7 +218,7 @@ def _write_tiles(ws: WorldSpec, store: str, out: str, lod: int, items: list[tupl
     text = {"Software": f"scenegen {__version__}", "Source": f"seed {seed_to_int(ws.seed.seed):016x}"}
     files: list[tuple[Path, bytes]] = []
     for i, j in items:
-        values = tile_values(ws, level[j * cells:j * cells + ws.tile, i * cells:i * cells + ws.tile])
+        values = tile_values(ws, np.asarray(level[j * cells:j * cells + ws.tile, i * cells:i * cells + ws.tile]))
         for fmt in formats:
             data = encode_png16(values, text) if fmt == "png" else np.ascontiguousarray(values, "<u2").tobytes()
             files.append((Path(out) / tile_path(lod, i, j, fmt), data))

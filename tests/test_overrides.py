@@ -70,10 +70,12 @@ def test_export_render_view_take_set(tmp_path: Path) -> None:
     seed.write_text(SMALL)
     r = run("export", str(seed), "--set", "seed=7", "--set", "terrain.resolution=17", "-o", str(tmp_path / "a.json"))
     assert r.returncode == 0, r.stderr
-    (tmp_path / "t.yaml").write_text(SMALL.replace("seed: small", "seed: 7").replace("resolution: 33", "resolution: 17"))
+    same = SMALL.replace("seed: small", "seed: 7").replace("resolution: 33", "resolution: 17")
+    (tmp_path / "t.yaml").write_text(same)
     r = run("export", str(tmp_path / "t.yaml"), "-o", str(tmp_path / "b.json"))
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
-    for cmd in (["export", str(seed), "-o", str(tmp_path / "c.json")], ["render", str(seed), "-o", str(tmp_path / "c.png")],
+    for cmd in (["export", str(seed), "-o", str(tmp_path / "c.json")],
+                ["render", str(seed), "-o", str(tmp_path / "c.png")],
                 ["view", str(seed), "-o", str(tmp_path / "c.png")]):
         r = run(*cmd, "--set", "terrain.resolution=1")
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr

@@ -56,10 +56,13 @@ def test_count_repeats_the_combinations_with_fresh_draws(tmp_path: Path) -> None
     ("seeds: 1..3\n", "sweep.yaml:1:1: base: missing"),
     ("base: nope.yaml\n", "sweep.yaml:1:7: base: no such seed file"),
     ("base: base.yaml\nseeds: 5..2\n", "sweep.yaml:2:8: seeds: "),
-    ("base: base.yaml\ngrid: {terrain.octaves: []}\n", "sweep.yaml:2:25: grid.terrain.octaves: expected a non-empty list"),
-    ("base: base.yaml\nrandom: {terrain.height: [9, 1]}\n", "sweep.yaml:2:26: random.terrain.height: expected [low, high]"),
+    ("base: base.yaml\ngrid: {terrain.octaves: []}\n",
+     "sweep.yaml:2:25: grid.terrain.octaves: expected a non-empty list"),
+    ("base: base.yaml\nrandom: {terrain.height: [9, 1]}\n",
+     "sweep.yaml:2:26: random.terrain.height: expected [low, high]"),
     ("base: base.yaml\ncolour: 1\n", "sweep.yaml:2:1: colour: unknown key"),
-    ("base: base.yaml\nformats: [json, obj]\n", "sweep.yaml:2:10: formats: expected a list of json, glb, png, heightmap"),
+    ("base: base.yaml\nformats: [json, obj]\n",
+     "sweep.yaml:2:10: formats: expected a list of json, glb, png, heightmap"),
 ])
 def test_bad_sweep_files_are_located(tmp_path: Path, text: str, where: str) -> None:
     path = _sweep(tmp_path, text)

@@ -13,10 +13,11 @@ import hashlib
 import io
 import json
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .. import __version__
 from ..fileio import write_output, write_together
@@ -180,9 +181,9 @@ def run_batch(sweep: Sweep, out: str | Path, client: Any, *, formats: Sequence[s
         if fut.status == "finished":
             records[job.id] = fut.result()
         else:
-            err = fut.exception()
+            failure = fut.exception()
             records[job.id] = {"id": job.id, "status": "failed", "spec_hash": spec_hash(job.spec),
-                               "values": job.values, "files": {}, "seconds": 0.0, "reason": _one_line(err)}
+                               "values": job.values, "files": {}, "seconds": 0.0, "reason": _one_line(failure)}
         fut.release()
     ordered = [records[v.id] for v in sweep.variants]
     sheets = _sheets(root, ordered, fmts, size)

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..inputs import load_input
 from ..rng import stream
@@ -205,7 +206,7 @@ def load_sweep(path: str, common: Sequence[Override] = ()) -> Sweep:
                 bad.add(node, f"random.{key}", "expected [low, high] (numbers) or {choice: [a, b, …]}")
                 continue
             random.append((key, node))
-    draws = 0
+    draws: int | str = 0
     if "draws" in top:
         node = top["draws"]
         if isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
@@ -256,14 +257,14 @@ def load_sweep(path: str, common: Sequence[Override] = ()) -> Sweep:
     variants = []
     for k, vid in enumerate(_ids(total)):
         combo = combinations[k % len(combinations)]
-        values = {key: value for key, value, _ in combo}
+        chosen = {key: value for key, value, _ in combo}
         overrides = [ov for _, _, ov in combo]
         rng = stream(draws, f"sweep/{k}")
         for key, node in random:
             value = _draw(rng, node)
-            values[key] = value
+            chosen[key] = value
             overrides.append(Override(key, value, node.file, node.line, node.col))
-        variants.append(Variant(vid, k, values, tuple(overrides)))
+        variants.append(Variant(vid, k, chosen, tuple(overrides)))
     varied = tuple(dict.fromkeys([*(["seed"] if seeds is not None else []), *(k for k, _ in grid),
                                   *(k for k, _ in random)]))
     return Sweep(path, base, tuple(variants), (*fixed, *common), formats, thumbnail, varied)
