@@ -915,7 +915,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and `scenegen render` of that variant write, byte for byte; OUT/index.json and "
                                    "index.csv list every variant, OUT/contact-sheet.png shows their thumbnails. "
                                    "Re-running skips the variants already made.")
-    p.add_argument("file", metavar="SWEEP|SEED", help="a sweep file, or a seed file with --seeds")
+    p.add_argument("file", metavar="SWEEP|SEED", help="a sweep file, or with --seeds a " + SEED_HELP)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the variants into")
     p.add_argument("--seeds", metavar="FIRST..LAST", help="one variant per seed: a range (both ends included) "
                    "or a list 1,5,9; variant of seed S is `scenegen export SEED --set seed=S`")
@@ -936,7 +936,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "cluster, chunk by chunk (memory per worker bounded by --chunk): "
                                    "WORLD/heights.zarr (an array per level), WORLD/tiles/<level>/x<i>_z<j>.png "
                                    "(seamless, neighbours share edge samples) and WORLD/world.json.")
-    p.add_argument("file", metavar="SEED", help="seed file (YAML), or a dream narrative (.txt)")
+    p.add_argument("file", metavar="SEED", help=SEED_HELP)
     p.add_argument("-o", "--output", required=True, metavar="WORLD", help="folder to write the world into")
     p.add_argument("--size", type=int, required=True, metavar="N", help="samples per side (size − 1 a multiple "
                    "of tile − 1, e.g. 4097, 65537); the seed's terrain.resolution gives its terrain exactly")
@@ -997,7 +997,7 @@ def _find_inputs(args: argparse.Namespace) -> None:
 
     if args.command == "view" and args.file is None:
         args.file = DEFAULT
-    names = ["file"] if args.command in ("view", "render", "export", "from-text") else []
+    names = ["file"] if args.command in ("view", "render", "export", "from-text", "batch", "world") else []
     for name in names:
         arg = getattr(args, name)
         path = resolve(arg)
