@@ -751,7 +751,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with _cluster(args) as client:
             try:
                 result = run_batch(sweep, args.output, client, formats=formats, thumbnail=thumbnail,
-                                   retries=args.retries, progress=bar)
+                                   retries=args.retries, progress=bar, redo=args.force)
             finally:
                 bar.close()
     except ClusterError as err:
@@ -795,6 +795,7 @@ def cmd_world(args: argparse.Namespace) -> int:
         ws = world_spec(spec, args.size, tile=args.tile, chunk=args.chunk, levels=args.levels)
     except WorldError as err:
         raise CommandError(str(err), EXIT_BAD_INPUT) from None
+    refuse_existing([Path(args.output) / "world.json", Path(args.output) / "heights.zarr"], args.force)
     start = time.perf_counter()
     bar = ProgressBar()
     try:
@@ -928,6 +929,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "per core)")
     p.add_argument("--retries", type=int, default=2, metavar="N", help="tries more for a variant that fails "
                    "(default 2)")
+    p.add_argument("-f", "--force", action="store_true", help="make every variant again, even those already "
+                   "finished in DIR (without it a batch resumes: finished variants are kept)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_batch)
 
@@ -946,6 +949,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--levels", type=int, metavar="L", help="levels of detail (default: all, down to whole tiles)")
     p.add_argument("--formats", default="png", metavar="LIST", help="tile files: png (16-bit), r16 (raw), or "
                    "png,r16 (default png)")
+    p.add_argument("-f", "--force", action="store_true", help="replace a world already in WORLD")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("--scheduler", metavar="ADDRESS", help=cluster_help)
     p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "

@@ -188,5 +188,9 @@ def test_batch_and_world_commands(sweep_file: Path, tmp_path: Path, capsys: pyte
         err = capsys.readouterr().err
         assert words in err and len(err.strip().splitlines()) == 1, (args, err)
     assert not (tmp_path / "x").exists()
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "world.json").write_text("{}")
+    assert cli.main(["world", seed, "--size", "33", "-o", str(tmp_path / "w")]) == 2
+    assert "world.json: already exists" in capsys.readouterr().err
     sweep = seed_sweep(seed, [1])
     assert sweep.variants[0].values == {"seed": 1}

@@ -145,12 +145,13 @@ def _one_line(err: BaseException) -> str:
 
 
 def run_batch(sweep: Sweep, out: str | Path, client: Any, *, formats: Sequence[str] | None = None,
-              thumbnail: tuple[int, int] | None = None, retries: int = 2,
+              thumbnail: tuple[int, int] | None = None, retries: int = 2, redo: bool = False,
               progress: Callable[[float, str], None] | None = None) -> BatchResult:
     """Run every variant of `sweep` on `client`'s cluster into folder `out` (shared by the workers: one
     machine, or a shared disk); then write index.json, index.csv and the contact sheet. A variant that
     fails (a bad value, an exception, workers dying under it) is retried `retries` times (bad values are
-    not: they fail the same way every time), then recorded as failed with a one-line reason."""
+    not: they fail the same way every time), then recorded as failed with a one-line reason. `redo` makes
+    finished variants again instead of keeping them."""
     from ..cluster import run_with_progress
 
     fmts = tuple(formats or sweep.formats or DEFAULT_FORMATS)
@@ -170,7 +171,7 @@ def run_batch(sweep: Sweep, out: str | Path, client: Any, *, formats: Sequence[s
                              "seconds": 0.0, "reason": str(err).splitlines()[0]}
             continue
         key = _key(spec, fmts, size)
-        done = _finished(root / v.id, key)
+        done = None if redo else _finished(root / v.id, key)
         if done is not None:
             records[v.id] = {**done, "status": "reused"}
             continue
