@@ -169,12 +169,14 @@ def test_a_world_equals_the_terrain_generated_whole(client, tmp_path: Path) -> N
     assert np.array_equal(level0, generate(spec).terrain.height_zx)
 
 
-def test_batch_and_world_commands(sweep_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_and_world_commands(client, sweep_file: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
     seed = str(sweep_file.with_name("tiny.yaml"))
-    r = run("batch", seed, "--seeds", "2..3", "-o", str(tmp_path / "b"), "--formats", "json", "--workers", "1")
+    address = client.scheduler.address
+    r = run("batch", seed, "--seeds", "2..3", "-o", str(tmp_path / "b"), "--formats", "json", "--scheduler", address)
     assert r.returncode == 0, r.stderr
     assert "Wrote 2 variants" in r.stdout and "2 made, 0 already there, 0 failed" in r.stdout
-    assert "running on a local cluster of 1 workers" in r.stderr
+    assert f"running on {address}; dashboard http://" in r.stderr
     assert json.loads((tmp_path / "b" / "0001" / "scene.json").read_text())["spec"]["seed"] == 3
     for args, words in [(["batch", seed, "-o", str(tmp_path / "x")], "needs --seeds"),
                         (["batch", seed, "--seeds", "1..2", "--set", "terrain.resolution=1", "-o", str(tmp_path / "x")],
