@@ -716,7 +716,6 @@ def _cluster(args: argparse.Namespace) -> Any:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import FORMATS, load_sweep, parse_seeds, parse_size, run_batch, seed_sweep
     from .cluster import ClusterError
-    from .progress import ProgressBar
 
     formats = None
     if args.formats is not None:
@@ -746,7 +745,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except ValueError as err:    # SeedError, DreamError: located lines
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
     start = time.perf_counter()
-    bar = ProgressBar()
+    bar = _stages_progress(args, ("variants",))
     try:
         with _cluster(args) as client:
             try:
@@ -770,6 +769,32 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+class _StagesProgress:
+    """The job's progress line for work that reports `(fraction, "<stage> k/n")`: the label's first word
+    names the stage, entered when it first appears."""
+
+    def __init__(self, job: Any) -> None:
+        self.job = job
+        self.current: str | None = None
+
+    def __call__(self, fraction: float, label: str) -> None:
+        stage = label.split(" ", 1)[0]
+        if stage != self.current:
+            self.job.begin(stage)
+            self.current = stage
+        self.job.update(fraction, label)
+
+    def close(self) -> None:
+        self.job.close()
+
+
+def _stages_progress(args: argparse.Namespace, names: tuple[str, ...],
+                     weights: tuple[float, ...] | None = None) -> _StagesProgress:
+    from .progress import JobProgress
+
+    return _StagesProgress(JobProgress(list(zip(names, weights or (1.0,) * len(names))), quiet=args.quiet))
+
+
 def _is_sweep(path: str) -> bool:
     """Whether a YAML file is a sweep (it names a base:) rather than a seed file."""
     import yaml
@@ -784,7 +809,6 @@ def _is_sweep(path: str) -> bool:
 
 def cmd_world(args: argparse.Namespace) -> int:
     from .cluster import ClusterError
-    from .progress import ProgressBar
     from .world import TILE_FORMATS, WorldError, world_spec, write_world
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
@@ -797,7 +821,7 @@ def cmd_world(args: argparse.Namespace) -> int:
         raise CommandError(str(err), EXIT_BAD_INPUT) from None
     refuse_existing([Path(args.output) / "world.json", Path(args.output) / "heights.zarr"], args.force)
     start = time.perf_counter()
-    bar = ProgressBar()
+    bar = _stages_progress(args, ("heights", "tiles"), (0.8, 0.2))
     try:
         with _cluster(args) as client:
             try:
