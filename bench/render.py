@@ -1,6 +1,6 @@
 """Benchmark the renderer on this machine's OpenGL (Mesa llvmpipe headless is fine) and print a table.
 
-    python bench/render.py [--quick]
+    python bench/render.py [--quick] [--examples]
 
 Measures, in one process and one 1280×720 headless framebuffer:
   * draw calls for a frame with 1,000 and with 1,000,000 figures (they must be equal);
@@ -8,7 +8,10 @@ Measures, in one process and one 1280×720 headless framebuffer:
   * the audience layer's frame time with 100,000 figures, against the naive baseline of 10,000
     pyglet.shapes.Circle in one Batch (radius: half a figure's median height on screen), and the cost per
     figure of each, from the scene camera and from an overview with every figure in the frame;
-  * time from a fresh process to the PNG of the default scene (assets/seeds/grand-auditorium.yaml).
+  * time from a fresh process to the PNG of the default scene (assets/seeds/grand-auditorium.yaml);
+  * each example's whole frame at 1280×720 as an animation plays (30 frames a second of scene time), with
+    the stage and spheres mirroring the sky bake against evaluating the procedural sky per pixel
+    (`--examples`: this table alone).
 Every GL timing ends with glFinish, so the software rasteriser's work is counted. A frame is a clear and
 the draw, for both contenders. The two are timed in turns, several rounds, and each keeps its fastest
 frame: on a shared machine other processes only ever add time, and taking turns exposes both to the same
@@ -233,15 +236,67 @@ def start_to_png() -> tuple[float, str]:
         return wall, res.stdout.strip()
 
 
+class ExampleFrame:
+    """One example's whole frame at SIZE, each call the next frame of an animation at 30 frames a second."""
+
+    def __init__(self, scene: Scene, sky_bake: bool) -> None:
+        from scenegen.render.renderer import SceneRenderer
+        self.renderer = SceneRenderer(scene, sky_bake=sky_bake)
+        self.fb = Framebuffer(*SIZE, depth=False)
+        self.frame_no = 0
+
+    def frame(self) -> None:
+        self.fb.bind()
+        self.renderer.draw(10.0 + self.frame_no / 30.0, None, SIZE)
+        self.frame_no += 1
+
+    def delete(self) -> None:
+        self.fb.delete()
+        self.renderer.delete()
+
+
+def example_frames(rounds: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    """Rows: each example's frame, mirrors reading the bake | evaluating the sky per pixel | ratio."""
+    rows = []
+    for seed in sorted((ROOT / "assets" / "seeds").glob("*.yaml")):
+        scene = quiet_generate(load_seed(seed))
+        baked, procedural = ExampleFrame(scene, True), ExampleFrame(scene, False)
+        try:
+            best = race({"baked": baked.frame, "procedural": procedural.frame}, rounds, repeat)
+        finally:
+            baked.delete()
+            procedural.delete()
+        ratio = best["baked"] / best["procedural"]
+        rows.append((f"frame, {seed.stem}", f"mirrors read the sky bake: {best['baked']:.0f} ms",
+                     f"sky per mirror pixel: {best['procedural']:.0f} ms",
+                     f"{ratio:.0%} of the time" + (" (≤ 67%)" if ratio <= 2 / 3 else " (> 67%)")))
+    return rows
+
+
+def print_table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(title)
+    line = "+".join("-" * (w + 2) for w in widths)
+    print(line)
+    for r in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print(line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--examples", action="store_true", help="only the examples' whole frames")
     args = ap.parse_args()
     repeat = 3 if args.quick else 5
     rounds = 2 if args.quick else 4
     ensure_context()
     from pyglet import gl
     renderer_name = gl.gl_info.get_renderer()
+    head = f"scenegen render bench — {renderer_name}, {SIZE[0]}×{SIZE[1]}, fastest of {rounds}×{repeat}, in turns"
+    if args.examples:
+        print_table(head, example_frames(rounds, repeat))
+        return
 
     spec = load_seed(CROWD_SEED)
     base = quiet_generate(dataclasses.replace(spec, audience=(dataclasses.replace(spec.audience[0], count=1000),)))
@@ -292,13 +347,8 @@ def main() -> None:
          f"Circles created in {crowd_rows[0][9]:.0f} ms", ""),
         ("start → PNG, default scene", f"{wall:.2f} s wall", detail, ""),
     ]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    print(f"scenegen render bench — {renderer_name}, {SIZE[0]}×{SIZE[1]}, fastest of {rounds}×{repeat}, in turns")
-    line = "+".join("-" * (w + 2) for w in widths)
-    print(line)
-    for r in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
-    print(line)
+    rows += example_frames(rounds, repeat)
+    print_table(head, rows)
     missed = [what for what, ok in [("draw calls grow with the crowd", calls_ok),
                                     ("1,000,000 figures take over 100 ms to upload", upload_ok)]
               + [(f"{row[0]}: 100,000 figures cost more than 10,000 Circles", ok)

@@ -1,4 +1,4 @@
-"""The `scenegen` command: view, render, validate, export, examples, schema, new, from-text."""
+"""The `scenegen` command: view, render, validate, export, batch, world, examples, schema, new, from-text."""
 
 from __future__ import annotations
 
@@ -61,12 +61,24 @@ def summary(scene: Any) -> list[str]:
     return lines
 
 
-def _load(path: str) -> Any:
-    """The spec of a seed file or of a dream text (`.txt`); a bad one is exit code 2, located lines."""
-    from .inputs import load_input
+def _overrides(args: argparse.Namespace) -> list[Any]:
+    """The command's `--set KEY=VALUE` options as seed-file overrides; a malformed one is exit code 2."""
+    from .seedfile import SeedError, parse_set
 
     try:
-        return load_input(path)
+        return [parse_set(text) for text in getattr(args, "set", None) or []]
+    except SeedError as err:
+        raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+
+
+def _load(path: str, args: argparse.Namespace | None = None) -> Any:
+    """The spec of a seed file or of a dream text (`.txt`) with the command's `--set` overrides; a bad
+    one is exit code 2, located lines."""
+    from .inputs import load_input
+
+    overrides = _overrides(args) if args is not None else []
+    try:
+        return load_input(path, overrides)
     except ValueError as err:   # SeedError, DreamError
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
 
@@ -111,7 +123,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
     if args.engine is not None and heightmap is None:
         raise CommandError("--engine needs --heightmap", EXIT_BAD_INPUT)
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     planned: list[str | Path] = []
     if out is not None:
         planned.append(out)
@@ -584,7 +596,7 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
 
 def cmd_render(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     size = _size(args.size)
     if Path(args.output).suffix.lower() in (".mp4", ".wav"):
         if args.frames is not None:
@@ -655,7 +667,7 @@ def _view_fallback(args: argparse.Namespace, scene: Any, reason: str, progress: 
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    spec = _load(args.file)
+    spec = _load(args.file, args)
     _size(args.size)
     if args.output is not None:
         _png_output(args.output)
@@ -676,7 +688,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         from .render.viewer import Viewer, run
         viewer = Viewer(args.file, Loaded(spec, spec, scene, [], 0.0), size=_size(args.size), time=args.time,
                         camera=view, scale={"1": 1.0, "1/2": 0.5, "1/4": 0.25}[args.scale],
-                        out_dir=args.out_dir, sound=not args.mute)
+                        out_dir=args.out_dir, sound=not args.mute, overrides=_overrides(args))
     except Exception as err:     # no X server behind DISPLAY, no GL 3.3 on it, …
         first = (str(err).strip().splitlines() or [type(err).__name__])[0]
         # This process has chosen pyglet's windowed platform: render the fallback in a headless one.
@@ -685,6 +697,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         cmd += ["--camera", args.camera] if args.camera else []
         cmd += ["-o", args.output] if args.output else []
         cmd += ["--force"] if args.force else []
+        cmd += [f"--set={text}" for text in args.set or []]
         env = {**os.environ, "PYGLET_HEADLESS": "1"}
         done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         note = done.stderr.strip().splitlines()
@@ -701,12 +714,153 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------------------- batch and world
+
+def _cluster(args: argparse.Namespace) -> Any:
+    """The batch's or world's cluster, as a context manager (ClusterError on entering it when none)."""
+    from .cluster import open_client
+
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise CommandError(f"--workers {args.workers}: expected 1 … 1024", EXIT_BAD_INPUT)
+    return open_client(args.scheduler, args.workers, quiet=args.quiet)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import FORMATS, load_sweep, parse_seeds, parse_size, run_batch, seed_sweep
+    from .cluster import ClusterError
+
+    formats = None
+    if args.formats is not None:
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        bad = [f for f in formats if f not in FORMATS]
+        if bad or not formats:
+            raise CommandError(f"--formats {args.formats!r}: expected a comma-separated list of "
+                               f"{', '.join(FORMATS)}", EXIT_BAD_INPUT)
+    try:
+        thumbnail = parse_size(args.thumbnail) if args.thumbnail else None
+        seeds = parse_seeds(args.seeds) if args.seeds is not None else None
+    except ValueError as err:
+        raise CommandError(str(err), EXIT_BAD_INPUT) from None
+    common = _overrides(args)
+    try:
+        if seeds is not None:
+            sweep = seed_sweep(args.file, seeds, common)
+        else:
+            from .inputs import is_dream
+            if is_dream(args.file) or not _is_sweep(args.file):
+                raise CommandError(f"{args.file}: a seed file needs --seeds FIRST..LAST (or give a sweep file, "
+                                   "with base: and what varies)", EXIT_BAD_INPUT)
+            sweep = load_sweep(args.file, common)
+        # What every variant shares (the sweep's set:, the --set options) is checked once, before any work.
+        from .seedfile import apply_overrides
+        apply_overrides(sweep.base, sweep.common)
+    except ValueError as err:    # SeedError, DreamError: located lines
+        raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+    start = time.perf_counter()
+    bar = _stages_progress(args, ("variants",))
+    try:
+        with _cluster(args) as client:
+            try:
+                result = run_batch(sweep, args.output, client, formats=formats, thumbnail=thumbnail,
+                                   retries=args.retries, progress=bar, redo=args.force)
+            finally:
+                bar.close()
+    except ClusterError as err:
+        raise CommandError(str(err)) from None
+    except OSError as exc:
+        raise CommandError(f"{exc.filename or args.output}: cannot write ({exc.strerror or exc})") from None
+    failed = [r for r in result.records if r["status"] == "failed"]
+    if not args.quiet:
+        n = len(result.records)
+        print(f"Wrote {n} variant{'s' * (n != 1)} to {args.output} in {time.perf_counter() - start:.1f} s: "
+              f"{result.count('done')} made, {result.count('reused')} already there, {len(failed)} failed; "
+              f"index {result.index[0].name}, {result.index[1].name}"
+              + (f", contact sheet {', '.join(p.name for p in result.sheets)}" if result.sheets else ""))
+    for r in failed:
+        print(f"{r['id']}: failed: {r['reason']}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+class _StagesProgress:
+    """The job's progress line for work that reports `(fraction, "<stage> k/n")`: the label's first word
+    names the stage, entered when it first appears."""
+
+    def __init__(self, job: Any) -> None:
+        self.job = job
+        self.current: str | None = None
+
+    def __call__(self, fraction: float, label: str) -> None:
+        stage = label.split(" ", 1)[0]
+        if stage != self.current:
+            self.job.begin(stage)
+            self.current = stage
+        self.job.update(fraction, label)
+
+    def close(self) -> None:
+        self.job.close()
+
+
+def _stages_progress(args: argparse.Namespace, names: tuple[str, ...],
+                     weights: tuple[float, ...] | None = None) -> _StagesProgress:
+    from .progress import JobProgress
+
+    return _StagesProgress(JobProgress(list(zip(names, weights or (1.0,) * len(names))), quiet=args.quiet))
+
+
+def _is_sweep(path: str) -> bool:
+    """Whether a YAML file is a sweep (it names a base:) rather than a seed file."""
+    import yaml
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
+        data = yaml.safe_load(head)
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "base" in data
+
+
+def cmd_world(args: argparse.Namespace) -> int:
+    from .cluster import ClusterError
+    from .world import TILE_FORMATS, WorldError, world_spec, write_world
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    if not formats or any(f not in TILE_FORMATS for f in formats):
+        raise CommandError(f"--formats {args.formats!r}: expected png, r16 or png,r16", EXIT_BAD_INPUT)
+    spec = _load(args.file, args)
+    try:
+        ws = world_spec(spec, args.size, tile=args.tile, chunk=args.chunk, levels=args.levels)
+    except WorldError as err:
+        raise CommandError(str(err), EXIT_BAD_INPUT) from None
+    refuse_existing([Path(args.output) / "world.json", Path(args.output) / "heights.zarr"], args.force)
+    start = time.perf_counter()
+    bar = _stages_progress(args, ("heights", "tiles"), (0.8, 0.2))
+    try:
+        with _cluster(args) as client:
+            try:
+                meta = write_world(ws, args.output, client, formats=formats, progress=bar)
+            finally:
+                bar.close()
+    except ClusterError as err:
+        raise CommandError(str(err)) from None
+    except OSError as exc:
+        raise CommandError(f"{exc.filename or args.output}: cannot write ({exc.strerror or exc})") from None
+    if not args.quiet:
+        tiles = sum(level["tiles"][0] ** 2 for level in meta["levels"])
+        lo, hi = meta["height_range"]["min"], meta["height_range"]["max"]
+        print(f"Wrote {args.output}: {ws.size:,}×{ws.size:,} samples ({meta['extent'][0]:,.0f}×"
+              f"{meta['extent'][1]:,.0f} m, heights {lo:.1f} … {hi:.1f} m), {ws.levels} level"
+              f"{'s' * (ws.levels != 1)}, {tiles:,} tiles, in {time.perf_counter() - start:.1f} s")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scenegen", description="Turn a YAML seed file into a reproducible dream-like stage scene.")
     parser.add_argument("--version", action="version", version=f"scenegen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    set_help = ("change a seed-file field, validated as the file is: KEY.PATH=VALUE, the value read as YAML "
+                "(terrain.noise.octaves=6, stage.shape=ring, audience[0].count=500); repeatable")
     camera_help = ("eye position, optionally the point looked at and the vertical field of view in degrees "
                    "(default: the scene's camera)")
     p = sub.add_parser("view", help="explore a scene in an OpenGL window (F1 lists the keys); hot-reloads the file",
@@ -723,6 +877,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", default=".", metavar="DIR",
                    help="where F12 screenshots and E exports go (default: the current folder)")
     p.add_argument("--mute", action="store_true", help="no sound")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-o", "--output", metavar="OUT.png",
                    help="without a display: the PNG to write instead (default: SEED's name .png, here)")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
@@ -753,6 +908,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("--stats", action="store_true",
                    help="print one JSON line of measurements (draw_calls, frame_ms, upload_ms, figures, …)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(run=cmd_render)
 
@@ -793,8 +949,58 @@ def build_parser() -> argparse.ArgumentParser:
                    "maps beside it and the engine's scale settings in the side-car")
     p.add_argument("--preview", metavar="PATH", help="also write a colour preview PNG of the terrain")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
+
+    cluster_help = ("a running Dask scheduler (tcp://host:8786) to run on; default: a local cluster started "
+                    "and stopped here")
+    p = sub.add_parser("batch", help="make many variants on Dask: exports, thumbnails, an index, a contact sheet",
+                       description="Run a sweep file (a base seed file and what varies), or one seed file over "
+                                   "--seeds, on a Dask cluster. Each variant OUT/<id>/ holds what `scenegen export` "
+                                   "and `scenegen render` of that variant write, byte for byte; OUT/index.json and "
+                                   "index.csv list every variant, OUT/contact-sheet.png shows their thumbnails. "
+                                   "Re-running skips the variants already made.")
+    p.add_argument("file", metavar="SWEEP|SEED", help="a sweep file, or with --seeds a " + SEED_HELP)
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the variants into")
+    p.add_argument("--seeds", metavar="FIRST..LAST", help="one variant per seed: a range (both ends included) "
+                   "or a list 1,5,9; variant of seed S is `scenegen export SEED --set seed=S`")
+    p.add_argument("--formats", metavar="LIST", help="what each variant writes, of json, glb, png (the "
+                   "thumbnail), heightmap (default: the sweep's, else json,glb,png)")
+    p.add_argument("--thumbnail", metavar="WxH", help="thumbnail size (default: the sweep's, else 320x180)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help + " (every variant)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help=cluster_help)
+    p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "
+                   "per core)")
+    p.add_argument("--retries", type=int, default=2, metavar="N", help="tries more for a variant that fails "
+                   "(default 2)")
+    p.add_argument("-f", "--force", action="store_true", help="make every variant again, even those already "
+                   "finished in DIR (without it a batch resumes: finished variants are kept)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.set_defaults(run=cmd_batch)
+
+    p = sub.add_parser("world", help="grow a seed's land into a world: Zarr heights, 16-bit tiles, LOD levels",
+                       description="Generate N×N samples of terrain at the seed's sample spacing on a Dask "
+                                   "cluster, chunk by chunk (memory per worker bounded by --chunk): "
+                                   "WORLD/heights.zarr (an array per level), WORLD/tiles/<level>/x<i>_z<j>.png "
+                                   "(seamless, neighbours share edge samples) and WORLD/world.json.")
+    p.add_argument("file", metavar="SEED", help=SEED_HELP)
+    p.add_argument("-o", "--output", required=True, metavar="WORLD", help="folder to write the world into")
+    p.add_argument("--size", type=int, required=True, metavar="N", help="samples per side (size − 1 a multiple "
+                   "of tile − 1, e.g. 4097, 65537); the seed's terrain.resolution gives its terrain exactly")
+    p.add_argument("--tile", type=int, metavar="T", help="samples per tile side (default 257, or N when smaller)")
+    p.add_argument("--chunk", type=int, default=1024, metavar="C", help="samples per chunk side: the unit of work "
+                   "and of the Zarr store (default 1024)")
+    p.add_argument("--levels", type=int, metavar="L", help="levels of detail (default: all, down to whole tiles)")
+    p.add_argument("--formats", default="png", metavar="LIST", help="tile files: png (16-bit), r16 (raw), or "
+                   "png,r16 (default png)")
+    p.add_argument("-f", "--force", action="store_true", help="replace a world already in WORLD")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
+    p.add_argument("--scheduler", metavar="ADDRESS", help=cluster_help)
+    p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "
+                   "per core)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.set_defaults(run=cmd_world)
 
     p = sub.add_parser("from-text", help="derive a seed file from a dream narrative; each value quotes its words",
                        description="Read a dream narrative (English; another language gives a default scene) and "
@@ -840,7 +1046,7 @@ def _find_inputs(args: argparse.Namespace) -> None:
 
     if args.command == "view" and args.file is None:
         args.file = DEFAULT
-    names = ["file"] if args.command in ("view", "render", "export", "from-text") else []
+    names = ["file"] if args.command in ("view", "render", "export", "from-text", "batch", "world") else []
     for name in names:
         arg = getattr(args, name)
         path = resolve(arg)

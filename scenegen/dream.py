@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Union
 
 from . import dream_lexicon as lex
-from .seedfile import SeedError, parse_seed, spec_fields
+from .dream_score import Score, read_score
+from .seedfile import SeedError, parse_seed, spec_fields, spec_to_data
 from .spec import LIMITS, AudienceGroupSpec, SeedSpec, SpheresSpec
 from .starter import SCHEMA_NAME
 from .tones import pentatonic, tone_to_hz
@@ -811,6 +812,7 @@ class _Deriver:
         self.t = text
         self.picks: dict[str, _Pick] = {}
         self.absent: dict[str, tuple[Any, str]] = {}       # values set because the text does not mention a thing
+        self.score = Score()                                 # the performance the text tells (dream_score)
         self._topics: dict[str, set[int]] = {}
 
     # ----------------------------------------------------------------------------------- plumbing
@@ -1429,6 +1431,7 @@ class _Deriver:
         stage_colour = roles.get("stage", [])
         if stage_colour:
             self.put("stage.color", stage_colour[0].hex, self.said(stage_colour[:1]), 1, stage_colour[0].a)
+        self.score = read_score(self.t, {path: p.value for path, p in self.picks.items()}, _colours(self.t))
         return self.name()
 
 
@@ -1562,8 +1565,11 @@ def _write(name: str, seed: str, description: str, deriver: _Deriver, schema: st
     tree = _tree([*decided, *(p for p in deriver.absent if p not in picks)])
     order: list[str] = []
     for _f, key, tp in spec_fields(SeedSpec):
-        if key in ("scenegen", "name", "description", "seed") or (key == "performance" and key not in tree):
-            continue   # a text that tells no order of events is a still scene: nothing to say
+        if key in ("scenegen", "name", "description", "seed"):
+            continue
+        if key == "performance":
+            lines.extend(_score_lines(deriver.score))   # nothing when the text tells no order of events
+            continue
         lines.append("")
         if key not in tree:
             lines.append(f"# {key}: {_SECTION_DEFAULTS[key]}")
@@ -1578,6 +1584,32 @@ def _write(name: str, seed: str, description: str, deriver: _Deriver, schema: st
     for path in _leaf_paths(tree):
         order.append(path)
     return "\n".join(lines) + "\n", order
+
+
+def _flow(v: Any) -> str:
+    """A cue's value in YAML flow style, on one line."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_flow(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, str) and re.fullmatch(r"[a-z][a-z-]*", v):
+        return v
+    return _scalar(v)
+
+
+def _score_lines(score: Score) -> list[str]:
+    """The performance section: the header values, then one line per cue, each under the words it realises."""
+    if not score.cues:
+        return []
+    out = ["", "performance:"]
+    if "duration" in score.header:
+        value, phrase = score.header["duration"]
+        out.append(_line(f"  duration: {_scalar(float(value))}", _comment([phrase])))
+    if "hum" in score.header:
+        value, phrase = score.header["hum"]
+        out += ["  hum:", _line(f"    level: {_scalar(float(value))}", _comment([phrase]))]
+    out.append("  cues:")
+    for cue in score.cues:
+        out.append(_line(f"    - {_flow(cue.data)}", _comment(cue.phrase.split(" … "))))
+    return out
 
 
 def _leaf_paths(node: Any) -> Iterable[str]:
@@ -1643,6 +1675,8 @@ def derive(text: str, source: str = "<text>", *, schema: str | None = None) -> D
     phrases = deriver.picks
     written = (["name"] if "name" in phrases else []) + [p for p in order if p in phrases]
     decisions = [Decision(p, phrases[p].value, " … ".join(phrases[p].phrases)) for p in written]
+    decisions += [Decision(f"performance.cues[{k}]", spec_to_data(spec.performance.cues[k]), cue.phrase)
+                  for k, cue in enumerate(deriver.score.cues)]
     return Derivation(spec=spec, yaml=yaml_text, decisions=tuple(decisions))
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from .seedfile import load_seed
+from .seedfile import Override, apply_overrides, load_seed
 from .spec import SeedSpec
 
 __all__ = ["TEXT_SUFFIXES", "InputError", "is_dream", "load_input"]
@@ -18,16 +19,17 @@ def is_dream(path: str | os.PathLike) -> bool:
     return Path(path).suffix.lower() in TEXT_SUFFIXES
 
 
-def load_input(path: str | os.PathLike) -> SeedSpec:
-    """The SeedSpec of a seed file, or of the seed file derived from a dream text.
+def load_input(path: str | os.PathLike, overrides: Sequence[Override] = ()) -> SeedSpec:
+    """The SeedSpec of a seed file, or of the seed file derived from a dream text, with `overrides`
+    (`--set` values) applied.
 
     Raises SeedError or DreamError (both ValueError, one located line per problem): the input is bad.
     """
     if is_dream(path):
         from .dream import read_dream
 
-        return read_dream(path).spec
-    return load_seed(path)
+        return apply_overrides(read_dream(path).spec, overrides)
+    return apply_overrides(load_seed(path), overrides)
 
 
 InputError = ValueError

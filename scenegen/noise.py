@@ -113,6 +113,9 @@ class _Lattice:
     grad_y: NDArray[np.int8]  # (256, 256) [j, i] -> gradient y component + 1
     pair_x: NDArray[np.intp]  # (256 * 256,) flat [j, i] -> pair code of gx at corners (i, j), (i+1, j)
     pair_y: NDArray[np.intp]  # (256 * 256,) flat [j, i] -> pair code of gy at corners (i, j), (i+1, j)
+    # (256 * 256,) flat [j, i] -> the four gradient components of edge (i, j)-(i+1, j), 2 bits each (+1):
+    # gx(i) << 6 | gx(i+1) << 4 | gy(i) << 2 | gy(i+1). The compiled point path reads an edge in one load.
+    edge: NDArray[np.uint8]
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,11 @@ def _lattice(seed: int | None) -> _Lattice:
     nxt = (ij + 1) & 255
     pair_x = (3 * gx + gx[:, nxt]).astype(np.intp).ravel()
     pair_y = (3 * gy + gy[:, nxt]).astype(np.intp).ravel()
-    for a in (perm, gx, gy, pair_x, pair_y):
+    gxi, gyi = gx.astype(np.intp), gy.astype(np.intp)
+    edge = ((gxi << 6) | (gxi[:, nxt] << 4) | (gyi << 2) | gyi[:, nxt]).astype(np.uint8).ravel()
+    for a in (perm, gx, gy, pair_x, pair_y, edge):
         a.setflags(write=False)
-    return _Lattice(perm, gx, gy, pair_x, pair_y)
+    return _Lattice(perm, gx, gy, pair_x, pair_y, edge)
 
 
 def permutation(seed: int | None) -> np.ndarray:
@@ -322,7 +327,7 @@ def perlin2(
     jit = _maybe_jit(out.size, len(plan))
     if jit is not None:
         freq, weight, wrap = _plan_arrays(plan)
-        jit.points(xf, yf, freq, weight, wrap, lat.grad_x, lat.grad_y, out)
+        jit.points(xf, yf, freq, weight, wrap, lat.grad_x, lat.grad_y, lat.edge, out)
         return out.reshape(shape)
     for start in range(0, xf.size, _POINT_CHUNK):
         sl = slice(start, start + _POINT_CHUNK)
@@ -628,59 +633,99 @@ def _grid_kernel(
                         out[r, c] = ((t + yr * cf[1, c]) + vr * cf[2, c]) + sr * cf[3, c]
 
 
-def _points_kernel(x, y, freq, weight, wrap, grad_x, grad_y, out):
-    """The numpy point path (_axis, _pair_codes, _blend_x/_blend_y, the sum) as loops, octave by octave."""
-    for k in range(freq.size):
-        f = freq[k]
-        w = weight[k]
-        rep = wrap[k]
-        for n in range(x.size):
-            # x axis, as _axis. The lattice index is cell mod 256, an exact integer found either way.
-            scaled = x[n] * f
-            cell = np.floor(scaled)
+def _points_kernel(x, y, freq, weight, wrap, grad_x, grad_y, edge, out):
+    """The numpy point path (_axis, _pair_codes, _blend_x/_blend_y, the sum) as loops.
+
+    Points go in chunks that stay in cache, octave by octave, each in three loops without branches (so
+    they vectorize): lattice cells and fractions, fades, then the blends, which read each lattice edge's
+    four gradient components in one load from `edge`. The lattice index is cell mod 256 by the exact
+    float identity of _axis. Octaves with a compat repeat wrap (never with lacunarity 2) run point by
+    point as _axis does them. Same operations, same order, same operands as the numpy path.
+    """
+    chunk = 1024
+    fx = np.empty(chunk)
+    fy = np.empty(chunk)
+    fu = np.empty(chunk)
+    fv = np.empty(chunk)
+    ci = np.empty(chunk, dtype=np.int64)
+    cj = np.empty(chunk, dtype=np.int64)
+    for s in range(0, x.size, chunk):
+        m = min(chunk, x.size - s)
+        for k in range(freq.size):
+            f = freq[k]
+            w = weight[k]
+            rep = wrap[k]
             if rep != 0.0:
-                wrapped = np.floor(np.fmod(scaled, rep))
-                i0 = int(np.fmod(wrapped, 256.0)) & 255
-                i1 = int(np.fmod(np.fmod(wrapped + 1.0, rep), 256.0)) & 255
-            else:
-                if abs(cell) < 4503599627370496.0:  # 2**52: the int conversion is exact
-                    i0 = int(cell) & 255
-                else:
-                    i0 = int(cell - np.floor(cell * (1.0 / 256.0)) * 256.0)
-                i1 = (i0 + 1) & 255
-            fx = scaled - cell
-            u = ((fx * fx) * fx) * ((fx * 6.0 - 15.0) * fx + 10.0)
-            # y axis, the same
-            scaled = y[n] * f
-            cell = np.floor(scaled)
-            if rep != 0.0:
-                wrapped = np.floor(np.fmod(scaled, rep))
-                j0 = int(np.fmod(wrapped, 256.0)) & 255
-                j1 = int(np.fmod(np.fmod(wrapped + 1.0, rep), 256.0)) & 255
-            else:
-                if abs(cell) < 4503599627370496.0:
-                    j0 = int(cell) & 255
-                else:
-                    j0 = int(cell - np.floor(cell * (1.0 / 256.0)) * 256.0)
-                j1 = (j0 + 1) & 255
-            fy = scaled - cell
-            v = ((fy * fy) * fy) * ((fy * 6.0 - 15.0) * fy + 10.0)
-            xm = fx - 1.0
-            # blends, as _blend_x / _blend_y (gradient components are grad - 1: -1, 0 or 1)
-            g0 = grad_x[j0, i0] - 1.0
-            a = g0 * fx
-            a = (((grad_x[j0, i1] - 1.0) * xm - a) * u + a) * w
-            g0 = grad_y[j0, i0] - 1.0
-            b = (((grad_y[j0, i1] - 1.0) - g0) * u + g0) * w
-            g0 = grad_x[j1, i0] - 1.0
-            top_p = g0 * fx
-            top_p = (((grad_x[j1, i1] - 1.0) * xm - top_p) * u + top_p) * w
-            g0 = grad_y[j1, i0] - 1.0
-            top_q = (((grad_y[j1, i1] - 1.0) - g0) * u + g0) * w
-            c = (top_p - top_q) - a
-            d = top_q - b
-            t = a if k == 0 else out[n] + a
-            out[n] = ((t + b * fy) + c * v) + (v * fy) * d
+                # A compat repeat wrap: point by point, as _axis and _pair_codes do it.
+                for n in range(s, s + m):
+                    scaled = x[n] * f
+                    cell = np.floor(scaled)
+                    wrapped = np.floor(np.fmod(scaled, rep))
+                    i0 = int(np.fmod(wrapped, 256.0)) & 255
+                    i1 = int(np.fmod(np.fmod(wrapped + 1.0, rep), 256.0)) & 255
+                    rx = scaled - cell
+                    ru = ((rx * rx) * rx) * ((rx * 6.0 - 15.0) * rx + 10.0)
+                    scaled = y[n] * f
+                    cell = np.floor(scaled)
+                    wrapped = np.floor(np.fmod(scaled, rep))
+                    j0 = int(np.fmod(wrapped, 256.0)) & 255
+                    j1 = int(np.fmod(np.fmod(wrapped + 1.0, rep), 256.0)) & 255
+                    ry = scaled - cell
+                    rv = ((ry * ry) * ry) * ((ry * 6.0 - 15.0) * ry + 10.0)
+                    xm = rx - 1.0
+                    # blends, as _blend_x / _blend_y (gradient components are grad - 1: -1, 0 or 1)
+                    g0 = grad_x[j0, i0] - 1.0
+                    a = g0 * rx
+                    a = (((grad_x[j0, i1] - 1.0) * xm - a) * ru + a) * w
+                    g0 = grad_y[j0, i0] - 1.0
+                    b = (((grad_y[j0, i1] - 1.0) - g0) * ru + g0) * w
+                    g0 = grad_x[j1, i0] - 1.0
+                    top_p = g0 * rx
+                    top_p = (((grad_x[j1, i1] - 1.0) * xm - top_p) * ru + top_p) * w
+                    g0 = grad_y[j1, i0] - 1.0
+                    top_q = (((grad_y[j1, i1] - 1.0) - g0) * ru + g0) * w
+                    c = (top_p - top_q) - a
+                    d = top_q - b
+                    acc = a if k == 0 else out[n] + a
+                    out[n] = ((acc + b * ry) + c * rv) + (rv * ry) * d
+                continue
+            for t in range(m):
+                scaled = x[s + t] * f
+                cell = np.floor(scaled)
+                fx[t] = scaled - cell
+                ci[t] = np.int64(cell - np.floor(cell * (1.0 / 256.0)) * 256.0) & 255
+                scaled = y[s + t] * f
+                cell = np.floor(scaled)
+                fy[t] = scaled - cell
+                cj[t] = np.int64(cell - np.floor(cell * (1.0 / 256.0)) * 256.0) & 255
+            for t in range(m):
+                a = fx[t]
+                fu[t] = ((a * a) * a) * ((a * 6.0 - 15.0) * a + 10.0)
+                a = fy[t]
+                fv[t] = ((a * a) * a) * ((a * 6.0 - 15.0) * a + 10.0)
+            for t in range(m):
+                px = fx[t]
+                py = fy[t]
+                u = fu[t]
+                v = fv[t]
+                xm = px - 1.0
+                e = np.int64(edge[cj[t] * 256 + ci[t]])                  # the bottom edge, j
+                g0 = np.float64(e >> 6) - 1.0
+                a = g0 * px
+                a = (((np.float64((e >> 4) & 3) - 1.0) * xm - a) * u + a) * w
+                g0 = np.float64((e >> 2) & 3) - 1.0
+                b = (((np.float64(e & 3) - 1.0) - g0) * u + g0) * w
+                e = np.int64(edge[((cj[t] + 1) & 255) * 256 + ci[t]])    # the top edge, j + 1
+                g0 = np.float64(e >> 6) - 1.0
+                top_p = g0 * px
+                top_p = (((np.float64((e >> 4) & 3) - 1.0) * xm - top_p) * u + top_p) * w
+                g0 = np.float64((e >> 2) & 3) - 1.0
+                top_q = (((np.float64(e & 3) - 1.0) - g0) * u + g0) * w
+                c = (top_p - top_q) - a
+                d = top_q - b
+                n = s + t
+                acc = a if k == 0 else out[n] + a
+                out[n] = ((acc + b * py) + c * v) + (v * py) * d
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import yaml
 from .spec import LIMITS, SeedSpec
 
 __all__ = ["Problem", "SeedError", "load_seed", "parse_seed", "spec_from_data", "spec_to_data",
-           "spec_hash", "presets", "PRESET_DIR", "field_key", "spec_fields"]
+           "spec_hash", "presets", "PRESET_DIR", "field_key", "spec_fields", "Override", "parse_set",
+           "apply_overrides"]
 
 PRESET_DIR = Path(__file__).with_name("presets")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -681,3 +682,126 @@ def spec_hash(spec: SeedSpec) -> str:
     text = json.dumps(spec_to_data(spec), sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False)
     return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+# -------------------------------------------------------------------------------------------- overrides
+
+_PATH_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One seed-file field set from outside the file: `--set terrain.noise.octaves=6`, or a sweep's value.
+
+    `path` is a key path (`audience[1].count`, `stage.ripple.speed`); `value` is plain data, as YAML
+    gives it; `file`, `line` and `col` say where it was written, for located errors.
+    """
+    path: str
+    value: Any
+    file: str = "--set"
+    line: int = 0
+    col: int = 0
+
+
+def parse_set(text: str) -> Override:
+    """`key.path=value` (the value read as YAML: `6`, `ring`, `[1, 2]`, `"#ff00aa"`) → an Override.
+
+    Raises SeedError naming the `--set` when it is not of that form."""
+    where = f"--set {text}"
+    key, eq, raw = text.partition("=")
+    key = key.strip()
+    if not eq or not key:
+        raise SeedError([Problem(where, 0, 0, "", "expected KEY.PATH=VALUE, e.g. terrain.noise.octaves=6")])
+    problems: list[Problem] = []
+    node = _compose(raw, where, problems) if raw.strip() else None
+    if problems:
+        raise SeedError(problems)
+    value = None if node is None else _plain(node)
+    _split_path(key, where)          # refuse a malformed path here, before any spec is touched
+    return Override(key, value, where, 0, 0)
+
+
+def _plain(node: _Node) -> Any:
+    v = node.value
+    if isinstance(v, dict):
+        return {k: _plain(c) for k, c in v.items()}
+    if isinstance(v, list):
+        return [_plain(c) for c in v]
+    return v
+
+
+def _split_path(path: str, where: str, line: int = 0, col: int = 0) -> list[str | int]:
+    """`audience[1].count` → ["audience", 1, "count"]; `audience.1.count` is read the same way."""
+    parts: list[str | int] = []
+    for piece in path.split("."):
+        if piece.isdigit():
+            parts.append(int(piece))
+            continue
+        pos = 0
+        while pos < len(piece):
+            m = _PATH_TOKEN.match(piece, pos)
+            # a name opens a piece; only [i] items may follow it there
+            if m is None or (m.group(2) is None) != (pos == 0):
+                raise SeedError([Problem(where, line, col, path, "not a key path (expected names joined by dots, "
+                                         "list items as [i], e.g. audience[0].count)")])
+            parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+            pos = m.end()
+        if not piece:
+            raise SeedError([Problem(where, line, col, path, "not a key path (an empty name between dots)")])
+    return parts
+
+
+def _located(value: Any, file: str, line: int, col: int) -> _Node:
+    if isinstance(value, dict):
+        return _Node({str(k): _located(v, file, line, col) for k, v in value.items()}, file, line, col)
+    if isinstance(value, (list, tuple)):
+        return _Node([_located(v, file, line, col) for v in value], file, line, col)
+    return _Node(value, file, line, col)
+
+
+def apply_overrides(spec: SeedSpec, overrides: typing.Sequence[Override]) -> SeedSpec:
+    """The spec with each override applied in order, validated as a seed file is.
+
+    A problem in an overridden value is reported where the override was written (`--set KEY=VALUE: key:
+    what is wrong`, or the sweep file's line); a mapping value merges into the section it names, as
+    `extends:` does. With no overrides the spec is returned as it is.
+    """
+    if not overrides:
+        return spec
+    tree = _from_data(spec_to_data(spec), "<resolved seed>")
+    for ov in overrides:
+        parts = _split_path(ov.path, ov.file, ov.line, ov.col)
+        here = tree
+        walked = ""
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            new = _located(ov.value, ov.file, ov.line, ov.col) if last else None
+            if isinstance(part, int):
+                items = here.value
+                if not isinstance(items, list):
+                    raise SeedError([Problem(ov.file, ov.line, ov.col, ov.path,
+                                             f"{walked or 'the seed'} is not a list (no item [{part}])")])
+                if part >= len(items):
+                    raise SeedError([Problem(ov.file, ov.line, ov.col, ov.path,
+                                             f"{walked} has {len(items)} item{'s' * (len(items) != 1)}: "
+                                             f"there is no [{part}]")])
+                walked = f"{walked}[{part}]"
+                if last:
+                    assert new is not None
+                    items[part] = _merge(items[part], new)
+                else:
+                    here = items[part]
+                continue
+            if not isinstance(here.value, dict):
+                # a section that is absent (null) becomes a mapping of the keys set into it
+                here.value = {}
+            walked = _join(walked, part)
+            if last:
+                assert new is not None
+                here.value[part] = _merge(here.value[part], new) if part in here.value else new
+            else:
+                child = here.value.get(part)
+                if child is None:
+                    child = here.value[part] = _Node({}, ov.file, ov.line, ov.col)
+                here = child
+    return _validate(tree)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .seedfile import spec_fields
-from .spec import SeedSpec
+from .spec import CUE_KINDS, SeedSpec
 
 __all__ = ["MODELINE", "SCHEMA_NAME", "SCHEMA_PATH", "seed_file_outputs", "slug", "starter_text",
            "with_modeline"]
@@ -120,5 +120,24 @@ def starter_text(name: str) -> str:
     lines = list(head)
     for item in body:
         lines.append("")
-        lines.extend("# " + line for line in _lines([item], ""))
+        section = ["# " + line for line in _lines([item], "")]
+        if item[0] == "performance":
+            at = next(i for i, line in enumerate(section) if line.startswith("#   cues:")) + 1
+            section[at:at] = ["#   " + line for line in _cue_examples()]
+        lines.extend(section)
     return "\n".join(lines) + "\n"
+
+
+def _cue_examples() -> list[str]:
+    """One commented line per cue kind with its fields at their defaults (they stay comments when the
+    field lines around them are uncommented: the score of a starter is empty)."""
+    out = ["# Each cue is one of these kinds (shown with their defaults; label and sections left out):"]
+    for kind, cls in CUE_KINDS.items():
+        fields = [f"{key}: {_scalar(getattr(cls(), f.name))}" for f, key, _ in spec_fields(cls)
+                  if key != "label" and not dataclasses.is_dataclass(getattr(cls(), f.name))]
+        sections = [key for f, key, _ in spec_fields(cls) if dataclasses.is_dataclass(getattr(cls(), f.name))]
+        extra = f"  (and {', '.join(sections)}: {{…}})" if sections else ""
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        out.append(f"#   {kind}: {doc}")
+        out.append(f"# - {{{', '.join(fields)}}}{extra}".replace(f"kind: {_scalar(kind)}", f"kind: {kind}"))
+    return out

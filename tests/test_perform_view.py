@@ -101,10 +101,17 @@ def test_chronometer_is_deterministic_and_ranked() -> None:
 @pytest.mark.gl
 def test_a_note_brightens_its_sphere_and_bursts_in_its_palette(scene: Scene, renderer) -> None:
     from scenegen.render.camera import View
+    from scenegen.render.renderer import SceneRenderer
     cam = _sphere_camera(scene)
     before = _image(scene, renderer, NOTE_AT - 0.05, cam)
-    flare = _image(scene, renderer, NOTE_AT + 0.15, cam)
     bloom = _image(scene, renderer, NOTE_AT + 1.0, cam)
+    # The sphere's own light, without the burst in front of it: the props layer alone.
+    props = SceneRenderer(scene, layers=("props",))
+    try:
+        dark = _image(scene, props, NOTE_AT - 0.05, cam)
+        flare = _image(scene, props, NOTE_AT + 0.15, cam)
+    finally:
+        props.delete()
     # The sphere's own screen region: a disc around its projected centre.
     view = View.of(cam)
     c = scene.props.spheres.center_i[0].astype(np.float64)
@@ -112,8 +119,8 @@ def test_a_note_brightens_its_sphere_and_bursts_in_its_palette(scene: Scene, ren
     px, py = float(xy[0, 0]), float(xy[0, 1])
     yy, xx = np.mgrid[: SIZE[1], : SIZE[0]]
     r = np.hypot(xx - px, yy - py)
-    disc = r < 8
-    assert flare[disc].sum(axis=1).mean() > before[disc].sum(axis=1).mean() + 40
+    disc = r < 14
+    assert flare[disc].sum(axis=1).mean() > 1.3 * dark[disc].sum(axis=1).mean() + 20
 
     def palette_pixels(img: np.ndarray) -> int:
         # The burst's greens, around the sphere: nothing else in this scene is green.

@@ -14,7 +14,7 @@ from ..model import Record, array, check_arrays, value
 from ..noise import noise_compat_point, perlin2, perlin2_grid
 from ..spec import TerrainSpec
 
-__all__ = ["Terrain", "PadSite", "generate_terrain"]
+__all__ = ["Terrain", "PadSite", "LandField", "land_field", "grid_coords", "generate_terrain"]
 
 # Perlin's lattice repeats every 256 cells (the table index is taken & 255), whatever the permutation.
 # The random window offset is drawn inside one period: more would add nothing but rounding.
@@ -302,6 +302,62 @@ def _flatten(h: np.ndarray, xs: np.ndarray, zs: np.ndarray, center: tuple[float,
     h[win] = out
 
 
+@dataclass(frozen=True)
+class LandField:
+    """The terrain's heights as a function of world points: the land, flattened under the stage pad.
+
+    `heights(xs, zs)` gives any window of the grid (columns at xs, rows at zs, world metres) as float32:
+    every value is computed on its own, so a window equals the same window of the whole grid, bit for bit.
+    """
+    land: _Land
+    pad_enabled: bool
+    center: tuple[float, float]
+    radius: float
+    blend: float
+    level: float
+
+    def heights(self, xs: np.ndarray, zs: np.ndarray) -> np.ndarray:
+        h = self.land.heights(xs, zs, grid=True)
+        if self.pad_enabled:
+            _flatten(h, xs, zs, self.center, self.radius, self.blend, self.level)
+        return h.astype(np.float32)
+
+
+def grid_coords(index: np.ndarray, n: int, size: float) -> np.ndarray:
+    """World coordinates (float64) of grid indices along a side of n samples spanning `size` metres,
+    centred on the origin: the arithmetic of every terrain grid, so any window of indices gives the
+    same coordinates as the whole side."""
+    return (np.asarray(index, dtype=np.float64) / (n - 1) - 0.5) * size
+
+
+def land_field(spec: TerrainSpec, site: PadSite, rng: np.random.Generator, *,
+               reference_table: bool = False) -> LandField:
+    """The LandField of `spec` flattened under `site`, drawing from `rng` exactly as generate_terrain does."""
+    # The draws, in this order, always: permutation seed, window offset (x, z), warp offsets (2 × (x, z)).
+    perm_seed = int(rng.integers(0, 2**63))
+    offset = rng.uniform(0.0, _PERIOD, size=2)
+    warp_offset = rng.uniform(0.0, _PERIOD, size=4)
+
+    if spec.engine == "noise":
+        sampler: _Fast | _Compat = _Compat()
+    else:
+        sampler = _Fast(None if reference_table else perm_seed)
+    land = _Land(spec, sampler, offset, warp_offset)
+    pad = spec.pad
+    center = (float(site.center[0]), float(site.center[1]))
+    if pad.enabled:
+        radius = float(site.radius) + float(pad.margin)
+        blend = float(pad.blend)
+        if pad.level is None:
+            at = land.heights(np.array([center[0]]), np.array([center[1]]), grid=False)
+            level = float(np.float32(at[0]))
+        else:
+            level = float(np.float32(pad.level))
+    else:
+        radius, blend, level = 0.0, 0.0, 0.0
+    return LandField(land, pad.enabled, center, radius, blend, level)
+
+
 def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
                      progress: Callable[[float], None] | None = None, *,
                      block_rows: int = _DEFAULT_BLOCK_ROWS, reference_table: bool = False) -> Terrain:
@@ -325,16 +381,8 @@ def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
     """
     if block_rows < 1:
         raise ValueError(f"block_rows must be at least 1, not {block_rows}")
-    # The draws, in this order, always: permutation seed, window offset (x, z), warp offsets (2 × (x, z)).
-    perm_seed = int(rng.integers(0, 2**63))
-    offset = rng.uniform(0.0, _PERIOD, size=2)
-    warp_offset = rng.uniform(0.0, _PERIOD, size=4)
-
-    if spec.engine == "noise":
-        sampler: _Fast | _Compat = _Compat()
-    else:
-        sampler = _Fast(None if reference_table else perm_seed)
-    land = _Land(spec, sampler, offset, warp_offset)
+    field = land_field(spec, site, rng, reference_table=reference_table)
+    center, radius, blend, level = field.center, field.radius, field.blend, field.level
 
     n = spec.resolution
     # The job's work decides whether the compiled kernels load (the noise calls come in blocks of rows and
@@ -342,22 +390,9 @@ def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
     warp_octaves = 2 * spec.warp.octaves if spec.warp.amount > 0.0 else 0
     jit.prepare(n * n * (spec.noise.octaves + warp_octaves + 1))
     size_x, size_z = float(spec.size[0]), float(spec.size[1])
-    steps = np.arange(n, dtype=np.float64) / (n - 1) - 0.5
-    xs = steps * size_x
-    zs = steps * size_z
-
-    pad = spec.pad
-    center = (float(site.center[0]), float(site.center[1]))
-    if pad.enabled:
-        radius = float(site.radius) + float(pad.margin)
-        blend = float(pad.blend)
-        if pad.level is None:
-            at = land.heights(np.array([center[0]]), np.array([center[1]]), grid=False)
-            level = float(np.float32(at[0]))
-        else:
-            level = float(np.float32(pad.level))
-    else:
-        radius, blend, level = 0.0, 0.0, 0.0
+    index = np.arange(n)
+    xs = grid_coords(index, n, size_x)
+    zs = grid_coords(index, n, size_z)
 
     blocks = [(r0, min(r0 + block_rows, n)) for r0 in range(0, n, block_rows)]
     ticks = iter(range(1, 2 * len(blocks) + 1))
@@ -370,11 +405,7 @@ def generate_terrain(spec: TerrainSpec, site: PadSite, rng: np.random.Generator,
     height = np.empty((n, n), dtype=np.float32)
 
     def land_block(r0: int, r1: int) -> None:
-        zb = zs[r0:r1]
-        h = land.heights(xs, zb, grid=True)
-        if pad.enabled:
-            _flatten(h, xs, zb, center, radius, blend, level)
-        height[r0:r1] = h
+        height[r0:r1] = field.heights(xs, zs[r0:r1])
 
     _each_block(land_block, blocks, tick)
 

@@ -20,18 +20,23 @@ Vec3 = tuple[float, float, float]
 
 
 @dataclass(frozen=True, eq=False)
-class NoteEvent(Record):
+class _Event(Record):
+    """What every event of the score has, first: its kind, its start and length, and where it came from."""
+    kind: str = value("The event's kind (its record's KIND).")
+    at: float = value("Start, seconds.")
+    length: float = value("How long it sounds, runs or takes, seconds.")
+    source: int = value("Index of the seed file's cue it comes from (a phrase gives several notes).")
+    label: str = value("Caption for the timeline.")
+
+
+@dataclass(frozen=True, eq=False)
+class NoteEvent(_Event):
     """A note: a voice sounds, flares, blooms into a burst of particles and starts a ring on the stage.
 
     Burst particle p (0 ≤ p < burst_count) at age a = t − at: see `perform.timeline.bursts`; every
     particle is a pure function of (burst_seed, p, a).
     """
     KIND: ClassVar[str] = "note"
-    kind: str = value("Always note.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long it sounds, seconds.")
-    source: int = value("Index of the seed file's cue it comes from (a phrase gives several notes).")
-    label: str = value("Caption for the timeline.")
     sphere: int = value("The sphere that sounds, or −1 for the instrument.")
     hz: float = value("The tone played, Hz (a flawed sphere sounds it detuned by its flaw at `at`).")
     level: float = value("Loudness, 0…1.")
@@ -51,27 +56,17 @@ class NoteEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class RippleEvent(Record):
+class RippleEvent(_Event):
     """A ring on the stage surface that runs out and dies away over `length`."""
     KIND: ClassVar[str] = "ripple"
-    kind: str = value("Always ripple.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the ring runs, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     center: tuple[float, float] = value("Where it starts (x, z), world metres.")
     amplitude: float = value("Height, metres.")
 
 
 @dataclass(frozen=True, eq=False)
-class AudienceEvent(Record):
+class AudienceEvent(_Event):
     """An audience reaction: weight amount·in(t)·out(t), eased in over `fade` and out by the end."""
     KIND: ClassVar[str] = "audience"
-    kind: str = value("Always audience.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long it lasts, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     groups: tuple[int, ...] = value("Indices of the groups that react.")
     action: str = value("sway, breathe, dissolve, bow, rise, turn, reach or lean.")
     amount: float = value("How strongly, 0…1.")
@@ -80,14 +75,9 @@ class AudienceEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class MoodEvent(Record):
+class MoodEvent(_Event):
     """Groups' colour moves to `color` (weight `strength`), and the screens that follow them with it."""
     KIND: ClassVar[str] = "mood"
-    kind: str = value("Always mood.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the turn takes, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     groups: tuple[int, ...] = value("Indices of the groups whose colour turns.")
     color: Vec3 = value("The colour, linear RGB.")
     strength: float = value("How far the glow moves to it, 0…1.")
@@ -96,15 +86,10 @@ class MoodEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class FlawEvent(Record):
+class FlawEvent(_Event):
     """A flawed sphere's state moves to these values over the cue's length (none: that one stays where it is),
     and with `shatter` it breaks at the end."""
     KIND: ClassVar[str] = "flaw"
-    kind: str = value("Always flaw.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the change takes, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     sphere: int = value("The sphere.")
     reveal: Union[float, None] = value("How far the cracks have spread along their length, 0…1.")
     flicker: Union[float, None] = value("Depth of the flicker, 0…1.")
@@ -116,27 +101,17 @@ class FlawEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class SkyEvent(Record):
+class SkyEvent(_Event):
     """The sky moves to `palette`."""
     KIND: ClassVar[str] = "sky"
-    kind: str = value("Always sky.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the change takes, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     palette: SkyPalette = value("The palette it moves to.")
     ease: str = value("Easing.")
 
 
 @dataclass(frozen=True, eq=False)
-class LightEvent(Record):
+class LightEvent(_Event):
     """A spotlight moves to a target, colour and strength (none: that one is left as it is)."""
     KIND: ClassVar[str] = "light"
-    kind: str = value("Always light.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the change takes, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     light: int = value("Index of the spotlight.")
     target: Union[Vec3, None] = value("Point it sweeps to, world metres.")
     color: Union[Vec3, None] = value("Colour, linear RGB.")
@@ -145,14 +120,9 @@ class LightEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class CameraEvent(Record):
+class CameraEvent(_Event):
     """A shot: the camera moves (ease) or cuts (step) to this eye, target and field of view."""
     KIND: ClassVar[str] = "camera"
-    kind: str = value("Always camera.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the move takes, seconds (0 for a cut).")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     position: Vec3 = value("Eye position, world metres.")
     look_at: Vec3 = value("Point looked at, world metres.")
     fov: float = value("Vertical field of view, degrees.")
@@ -160,14 +130,9 @@ class CameraEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class CountdownEvent(Record):
+class CountdownEvent(_Event):
     """A chronometer: shows `seconds`·(1 − progress) from `at` to at + length, then nothing for `linger`."""
     KIND: ClassVar[str] = "countdown"
-    kind: str = value("Always countdown.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long it runs, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     seconds: float = value("The time it shows at its start, seconds.")
     style: str = value("stardust, sand or mercury.")
     position: Vec3 = value("Centre of the prop, world metres.")
@@ -177,14 +142,9 @@ class CountdownEvent(Record):
 
 
 @dataclass(frozen=True, eq=False)
-class HumEvent(Record):
+class HumEvent(_Event):
     """The drone moves to this pitch, level and sourness (none: that one is left as it is)."""
     KIND: ClassVar[str] = "hum"
-    kind: str = value("Always hum.")
-    at: float = value("Start, seconds.")
-    length: float = value("How long the change takes, seconds.")
-    source: int = value("Index of the seed file's cue it comes from.")
-    label: str = value("Caption for the timeline.")
     hz: Union[float, None] = value("Pitch, Hz.")
     level: Union[float, None] = value("Loudness, 0…1.")
     sour: Union[float, None] = value("Dissonance, 0…1.")

@@ -30,7 +30,7 @@ __all__ = ["RATE", "CEILING", "NOTE_GAIN", "HUM_GAIN", "mix", "mix_float", "writ
 
 RATE = 48_000
 CEILING = 10.0 ** (-1.05 / 20.0)    # a hair under −1 dBFS, so rounding to 16 bits cannot cross it
-NOTE_GAIN = 0.32
+NOTE_GAIN = 0.5
 HUM_GAIN = 0.22
 _INSTRUMENT_DECAY = 2.2            # the instrument rings longer than a struck sphere
 _INSTRUMENT_ATTACK = 0.035
@@ -171,7 +171,7 @@ def _ramp(values: np.ndarray, step: int) -> np.ndarray:
     return out.reshape((-1,) + values.shape[1:])
 
 
-def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> None:
+def _hum(perf: Performance, n0: int, n1: int, rate: int) -> np.ndarray | None:
     """The drone: three harmonics, a slow swell, a second voice a hair sharp on the right; sourness adds
     a beating, out-of-tune voice and a tritone above.
 
@@ -183,7 +183,7 @@ def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> Non
     """
     levels = [perf.hum_level] + [ev.level for ev in perf.cues if isinstance(ev, HumEvent) and ev.level is not None]
     if max(levels) <= 0.0 or n1 <= n0:
-        return
+        return None
     q, step = _HUM_DECIMATE, _HUM_CONTROL
     low_rate = rate / q
     m1 = n1 // q + 2                                  # low-rate samples needed up to n1, and one beyond
@@ -214,12 +214,12 @@ def _hum(perf: Performance, out: np.ndarray, n0: int, n1: int, rate: int) -> Non
         left += sour * voice
         right += sour * voice
     full = _ramp(np.stack([level * left, level * right], axis=1), q)   # samples m0·q … (m1 − 1)·q
-    out += full[n0 - m0 * q:n1 - m0 * q]
+    return full[n0 - m0 * q:n1 - m0 * q]        # a view: the bed the notes are added onto, no copy
 
 
 def _raw(scene: Any, perf: Performance, n0: int, n1: int, rate: int) -> np.ndarray:
-    out = np.zeros((n1 - n0, 2), dtype=np.float64)
-    _hum(perf, out, n0, n1, rate)
+    bed = _hum(perf, n0, n1, rate)
+    out = np.zeros((n1 - n0, 2), dtype=np.float64) if bed is None else bed
     _notes(scene, perf, out, n0, n1, rate)
     _shatters(scene, perf, out, n0, n1, rate)
     # The last _END_FADE seconds fade out, so a performance that stops mid-sound ends without a click.

@@ -120,14 +120,15 @@ class Framebuffer:
     """An offscreen render target: one colour texture (RGBA8 or RGBA16F) and optionally a depth-24 buffer."""
 
     def __init__(self, width: int, height: int, hdr: bool = False, depth: bool = True,
-                 linear_filter: bool = True) -> None:
+                 linear_filter: bool = True, float32: bool = False) -> None:
+        """`float32`: RGBA32F, for values that are read back as numbers (positions), not shown."""
         from pyglet import gl
-        self.width, self.height, self.hdr = int(width), int(height), hdr
+        self.width, self.height, self.hdr = int(width), int(height), hdr or float32
         self.texture = gl.GLuint()
         gl.glGenTextures(1, ctypes.byref(self.texture))
         gl.glBindTexture(gl.GL_TEXTURE_2D, self.texture)
-        internal = gl.GL_RGBA16F if hdr else gl.GL_RGBA8
-        kind = gl.GL_HALF_FLOAT if hdr else gl.GL_UNSIGNED_BYTE
+        internal = gl.GL_RGBA32F if float32 else gl.GL_RGBA16F if hdr else gl.GL_RGBA8
+        kind = gl.GL_FLOAT if float32 else gl.GL_HALF_FLOAT if hdr else gl.GL_UNSIGNED_BYTE
         gl.glTexImage2D(gl.GL_TEXTURE_2D, 0, internal, self.width, self.height, 0, gl.GL_RGBA, kind, None)
         filt = gl.GL_LINEAR if linear_filter else gl.GL_NEAREST
         gl.glTexParameteri(gl.GL_TEXTURE_2D, gl.GL_TEXTURE_MIN_FILTER, filt)

@@ -18,7 +18,8 @@ from ..skylook import FOG_EXPONENT, MAX_NEBULA_COLORS, MAX_STREAKS, fog_distance
 __all__ = [
     "MAX_STREAKS", "MAX_NEBULA_COLORS", "MAX_RIPPLES", "MAX_SPOTS", "MAX_SPHERES",
     "sky_uniforms", "sky_gradient", "STAR_DTYPE", "pack_stars",
-    "TERRAIN_DTYPE", "pack_terrain", "FOG_EXPONENT", "fog_distance", "light_uniforms", "stage_light_uniforms",
+    "TERRAIN_DTYPE", "pack_terrain", "FOG_EXPONENT", "fog_distance", "light_defines", "sky_defines",
+    "sphere_defines", "light_uniforms", "stage_light_uniforms",
     "STAGE_DTYPE", "pack_stage", "stage_uniforms", "sphere_uniforms",
     "AUDIENCE_DTYPE", "FIGURE_IDS", "AUDIENCE_CLUSTER", "CLUSTER_DTYPE", "audience_scales",
     "audience_order", "pack_audience", "audience_clusters", "cluster_sizes", "cluster_ranges", "audience_uniforms",
@@ -105,6 +106,17 @@ def pack_terrain(terrain: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------------------------- lights
+
+def light_defines(lights: Any) -> dict[str, Any]:
+    """Defines of lit.glsl: the spotlight loop's bound is the scene's count (fixed per scene)."""
+    return {"MAX_SPOTS": MAX_SPOTS, "SPOT_LOOP": min(len(lights.spot_pos_s), MAX_SPOTS)}
+
+
+def sky_defines(sky: Any) -> dict[str, Any]:
+    """Defines of sky_common.glsl: array sizes, and the streak loop's bound (the sky's count)."""
+    return {"MAX_STREAKS": MAX_STREAKS, "MAX_NEBULA_COLORS": MAX_NEBULA_COLORS,
+            "STREAK_LOOP": min(len(sky.streaks.color_s), MAX_STREAKS)}
+
 
 def light_uniforms(lights: Any) -> dict[str, Any]:
     """Ambient, key and up to MAX_SPOTS spotlights, for every lit program."""
@@ -235,6 +247,11 @@ def stage_uniforms(stage: Any) -> dict[str, Any]:
         "u_stage_radius": float(stage.radius),
         **stage_light_uniforms(stage),
     }
+
+
+def sphere_defines(spheres: Any) -> dict[str, Any]:
+    """Defines of spheres_common.glsl: the array size and the loop's bound (the scene's spheres)."""
+    return {"MAX_SPHERES": MAX_SPHERES, "SPHERE_LOOP": min(len(spheres.center_i), MAX_SPHERES)}
 
 
 def sphere_uniforms(spheres: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ __all__ = ["PerfUniforms", "performance_of", "state_for", "perf_uniforms", "BURS
 # Poses the audience shader draws, in the order of its u_pose vec4 and then u_lean (shaders/audience.glsl).
 POSE_SLOTS = ("bow", "rise", "turn", "reach", "lean")
 MAX_RINGS = 16
+RING_REFERENCE = 0.05    # metres: a ring this high (the seed file's default ripple) shows at full strength
 
 
 def performance_of(scene: Any) -> Any:
@@ -178,8 +179,8 @@ RING_DTYPE = np.float32
 
 
 def pack_rings(state: Any) -> tuple[np.ndarray, int]:
-    """The stage's note rings as (MAX_RINGS, 4) float32 rows (centre x, z, age s, amplitude) and their count;
-    the youngest are kept when more are alive than the shader takes."""
+    """The stage's note rings as (MAX_RINGS, 4) float32 rows (centre x, z, age s, strength: the height
+    over RING_REFERENCE) and their count; the youngest are kept when more are alive than the shader takes."""
     rows = np.zeros((MAX_RINGS, 4), dtype=np.float32)
     if state is None:
         return rows, 0
@@ -191,7 +192,7 @@ def pack_rings(state: Any) -> tuple[np.ndarray, int]:
     r = len(alive)
     rows[:r, 0:2] = center[alive]
     rows[:r, 2] = age[alive]
-    rows[:r, 3] = amp[alive]
+    rows[:r, 3] = amp[alive] / RING_REFERENCE
     return rows, r
 
 

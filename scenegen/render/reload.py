@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import warnings
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,11 +139,13 @@ class Loaded:
     seconds: float
 
 
-def load_scene(path: str | os.PathLike, seed: int | str | None = None, spec: Any = None) -> Loaded:
-    """Load (or take `spec`), apply a seed override, generate. Raises SeedError for a bad file."""
+def load_scene(path: str | os.PathLike, seed: int | str | None = None, spec: Any = None,
+               overrides: Sequence[Any] = ()) -> Loaded:
+    """Load (or take `spec`) with `overrides` (`--set`), apply a seed override, generate. Raises SeedError
+    for a bad file."""
     from ..gen.scene import generate
     t0 = time.perf_counter()
-    file_spec = spec if spec is not None else load_input(path)
+    file_spec = spec if spec is not None else load_input(path, overrides)
     use = file_spec if seed is None else dataclasses.replace(file_spec, seed=seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -154,7 +157,8 @@ class Regenerator:
     """Generates scenes on one worker thread; a request made while one runs replaces any waiting one,
     so a burst of saves costs at most one generation more than the last save needs."""
 
-    def __init__(self) -> None:
+    def __init__(self, overrides: Sequence[Any] = ()) -> None:
+        self._overrides = tuple(overrides)     # `--set` values, kept across every reload
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenegen-regenerate")
         self._lock = threading.Lock()
         self._running: Future | None = None
@@ -167,14 +171,14 @@ class Regenerator:
     def request(self, path: str | os.PathLike, seed: int | str | None = None) -> None:
         with self._lock:
             if self._running is None:
-                self._running = self._pool.submit(self._job, path, seed)
+                self._running = self._pool.submit(self._job, path, seed, self._overrides)
             else:
                 self._waiting = (path, seed)
 
     @staticmethod
-    def _job(path: str | os.PathLike, seed: int | str | None) -> Loaded | BaseException:
+    def _job(path: str | os.PathLike, seed: int | str | None, overrides: Sequence[Any]) -> Loaded | BaseException:
         try:
-            return load_scene(path, seed)
+            return load_scene(path, seed, overrides=overrides)
         except Exception as err:   # a broken edit, or a generator failure: reported, never raised here
             return err
 
@@ -189,7 +193,7 @@ class Regenerator:
                 # A newer request came in: its result supersedes this one.
                 path, seed = self._waiting
                 self._waiting = None
-                self._running = self._pool.submit(self._job, path, seed)
+                self._running = self._pool.submit(self._job, path, seed, self._overrides)
                 return None
         return fut.result()
 

@@ -42,12 +42,18 @@ class SceneRenderer:
     many, and what each layer issued.
     """
 
-    def __init__(self, scene: Any, layers: tuple[str, ...] | None = None) -> None:
+    def __init__(self, scene: Any, layers: tuple[str, ...] | None = None, sky_bake: bool = True) -> None:
+        """`sky_bake=False` has the mirrors evaluate the whole procedural sky per pixel instead of reading
+        the bake (slower; kept to measure and test the bake against)."""
         ensure_context()
         self.scene = scene
         self.stats: dict[str, Any] = {"draw_calls": 0, "layers": {}, "upload_ms": {}}
         self.layers: list[Layer] = []
         self.post = PostProcess()
+        self.sky_bake: Any = None
+        if sky_bake:
+            from .layers.skybake import SkyBake
+            self.sky_bake = SkyBake(scene.sky)
         for name, make in self._factories():
             if layers is not None and name not in layers:
                 continue
@@ -60,7 +66,8 @@ class SceneRenderer:
         check_gl("creating the scene's GL resources")
 
     def _factories(self) -> list[tuple[str, Any]]:
-        """(name, maker) in drawing order: opaque land first, the sky behind it, then light added on top."""
+        """(name, maker) in drawing order: the opaque stage and land first, the sky behind them, then light
+        added on top."""
         import importlib
         s = self.scene
 
@@ -68,15 +75,18 @@ class SceneRenderer:
             return lambda: getattr(importlib.import_module(f".layers.{module}", __package__), cls)(*args)
 
         out: list[tuple[str, Any]] = []
+        baked = self.sky_bake is not None
+        # The stage before the land it stands in: the land under it then fails the depth test early
+        # instead of being shaded and covered.
+        if getattr(s, "stage", None) is not None:
+            out.append(("stage", make("stage", "StageLayer", s.stage, s.sky, s.lights, s.props, baked)))
         if getattr(s, "terrain", None) is not None:
             out.append(("terrain", make("terrain", "TerrainLayer", s.terrain, s.sky, s.lights, s.stage)))
-        if getattr(s, "stage", None) is not None:
-            out.append(("stage", make("stage", "StageLayer", s.stage, s.sky, s.lights, s.props)))
         out.append(("sky", make("sky", "SkyLayer", s.sky)))
         if len(s.sky.screens.center_q):
             out.append(("screens", make("screens", "ScreensLayer", s.sky.screens, s.audience)))
         if getattr(s, "props", None) is not None:
-            out.append(("props", make("props", "PropsLayer", s.props, s.sky)))
+            out.append(("props", make("props", "PropsLayer", s.props, s.sky, baked)))
         if getattr(s, "audience", None):
             out.append(("audience", make("audience", "AudienceLayer", s.audience, s.stage, s.lights)))
         if getattr(s, "lights", None) is not None and len(s.lights.spot_pos_s):
@@ -125,9 +135,13 @@ class SceneRenderer:
         frame = self.frame(time, camera, size)
         if state is not None:
             perform_layers(self.layers, self.scene, state, frame)
-        self.post.begin(size)
         calls = 0
         per: dict[str, int] = {}
+        if self.sky_bake is not None:
+            per["sky bake"] = self.sky_bake.update(frame.time)
+            calls += per["sky bake"]
+            frame.shared["sky_bake"] = self.sky_bake
+        self.post.begin(size)
         for layer in self.layers:
             n = layer.draw(frame)
             per[layer.name] = n
@@ -144,3 +158,6 @@ class SceneRenderer:
             layer.delete()
         self.layers = []
         self.post.delete()
+        if self.sky_bake is not None:
+            self.sky_bake.delete()
+            self.sky_bake = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time as _time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +85,9 @@ class Viewer(pyglet.window.Window):
     def __init__(self, seed_path: str | os.PathLike, loaded: Loaded | None = None,
                  size: tuple[int, int] = (1280, 720), time: float = 0.0, camera: View | None = None,
                  scale: float = 1.0, out_dir: str | os.PathLike = ".", sound: bool = True,
-                 visible: bool = True, watch: bool = True) -> None:
+                 visible: bool = True, watch: bool = True, overrides: Sequence[Any] = ()) -> None:
         self.seed_path = Path(seed_path)
-        self.loaded = loaded if loaded is not None else load_scene(self.seed_path)
+        self.loaded = loaded if loaded is not None else load_scene(self.seed_path, overrides=overrides)
         scene = self.loaded.scene
         last: Exception | None = None
         for config in open_window_config():
@@ -128,7 +129,7 @@ class Viewer(pyglet.window.Window):
                                  extent=_extent(scene), time=time)
         self._install(self.loaded, keep_view=False)
         self.watcher = SeedWatcher(self.seed_path) if watch else None
-        self.regen = Regenerator()
+        self.regen = Regenerator(overrides)
         self._scheduled = (self.tick, self.poll_files)
         pyglet.clock.schedule(self.tick)
         if watch:

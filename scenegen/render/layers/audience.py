@@ -50,6 +50,7 @@ class _Group:
     clusters: np.ndarray
     unit_range: tuple[float, float]      # local units per metre of height, least and greatest (breath)
     source: int = 0                      # its index among the scene's groups
+    leaning: bool = False                # the performance swells its eyes: every pass gets every cluster
 
 
 class AudienceLayer(Layer):
@@ -117,7 +118,7 @@ class AudienceLayer(Layer):
 
     def _ranges(self, g: _Group, frame: Frame) -> dict[str, tuple[Any, Any, int]]:
         """Per pass, the (first, count, n) ctypes arrays of the clusters it is given this frame."""
-        if self.cull:
+        if self.cull and not g.leaning:
             seen, least, most = packing.cluster_sizes(g.clusters, frame.view, frame.projection, frame.size)
             height = g.clusters["height"].astype(np.float64)
             fewest = least * height[:, 0] * g.unit_range[0]     # pixels per local unit, bounds over the cluster
@@ -139,6 +140,7 @@ class AudienceLayer(Layer):
         uniforms at its draw calls."""
         for g in self.groups:
             g.uniforms.update(uniforms.groups[g.source])
+            g.leaning = g.figure == "eye" and float(g.uniforms.get("u_lean", 0.0)) > 0.0
 
     def draw(self, frame: Frame) -> int:
         cam = frame.camera_uniforms()

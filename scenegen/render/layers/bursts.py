@@ -8,7 +8,7 @@ from pyglet import gl
 
 from ..perfpack import BURST_DTYPE, pack_bursts
 from ..shaders import load_program
-from .base import AdditiveGroup, Buffer, Frame, Layer, VertexArray, set_uniforms
+from .base import BlendGroup, Buffer, Frame, Layer, VertexArray, set_uniforms
 
 __all__ = ["BurstsLayer"]
 
@@ -29,7 +29,7 @@ class BurstsLayer(Layer):
         sizes = (gl.GLfloat * 2)()
         gl.glGetFloatv(gl.GL_POINT_SIZE_RANGE, sizes)
         set_uniforms(self.program, {"u_max_point": float(sizes[1])})
-        self.group = AdditiveGroup(order=35)
+        self.group = BlendGroup(order=35)
 
     def perform(self, uniforms: Any, state: Any) -> None:
         data = pack_bursts(state)

@@ -9,6 +9,7 @@ from pyglet import gl
 from .. import packing
 from ..shaders import load_program
 from .base import BlendGroup, Frame, Layer, VertexArray, set_uniforms
+from .skybake import SkyBake, baked_defines
 
 __all__ = ["PropsLayer"]
 
@@ -19,10 +20,13 @@ class PropsLayer(Layer):
 
     name = "props"
 
-    def __init__(self, props: Any, sky: Any) -> None:
-        defines = {"MAX_STREAKS": packing.MAX_STREAKS, "MAX_NEBULA_COLORS": packing.MAX_NEBULA_COLORS,
-                   "SKY_DETAIL": 0}
-        common = {**packing.sky_uniforms(sky), **packing.sphere_uniforms(props.spheres)}
+    def __init__(self, props: Any, sky: Any, baked: bool = False) -> None:
+        """`baked`: the spheres mirror the sky bake (skybake.SkyBake, in frame.shared["sky_bake"]); else a
+        coarse procedural sky."""
+        self.baked = baked
+        defines = {**packing.sky_defines(sky), **(baked_defines() if baked else {"SKY_DETAIL": 0})}
+        common = {**packing.sky_uniforms(sky), **packing.sphere_uniforms(props.spheres),
+                  **(SkyBake.sampler_uniforms() if baked else {})}
         self.parts: list[tuple[Any, VertexArray, int, int, Any]] = []
         spheres = packing.pack_spheres(props.spheres)
         ribbons = packing.pack_ribbons(props)
@@ -42,6 +46,8 @@ class PropsLayer(Layer):
     def draw(self, frame: Frame) -> int:
         cam = frame.camera_uniforms()
         calls = 0
+        if self.baked and self.parts:
+            frame.shared["sky_bake"].bind()
         for program, vao, count, mode, group in self.parts:
             group.set_state()
             program.use()

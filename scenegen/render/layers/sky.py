@@ -19,8 +19,7 @@ class SkyLayer(Layer):
     name = "sky"
 
     def __init__(self, sky: Any) -> None:
-        defines = {"MAX_STREAKS": packing.MAX_STREAKS, "MAX_NEBULA_COLORS": packing.MAX_NEBULA_COLORS}
-        self.program = load_program("sky", defines)
+        self.program = load_program("sky", packing.sky_defines(sky))
         self.uniforms = packing.sky_uniforms(sky)
         set_uniforms(self.program, self.uniforms)
         self.empty = VertexArray(self.program)         # core profile: a bound VAO even with no attributes

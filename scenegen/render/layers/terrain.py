@@ -18,9 +18,7 @@ class TerrainLayer(MeshLayer):
     name = "terrain"
 
     def __init__(self, terrain: Any, sky: Any, lights: Any, stage: Any = None) -> None:
-        self.program = load_program("terrain", {"MAX_SPOTS": packing.MAX_SPOTS,
-                                                "MAX_STREAKS": packing.MAX_STREAKS,
-                                                "MAX_NEBULA_COLORS": packing.MAX_NEBULA_COLORS,
+        self.program = load_program("terrain", {**packing.light_defines(lights), **packing.sky_defines(sky),
                                                 "SKY_DETAIL": 0})
         vertices, indices = packing.pack_terrain(terrain)
         self.vao = VertexArray(self.program)

@@ -57,6 +57,7 @@ uniform vec4 u_group_perf;
 uniform vec3 u_group_tint;
 uniform vec4 u_pose;
 uniform float u_lean;
+const float LEAN_SWELL = 0.6;  // how much larger an eye leaning in looks (render/layers/audience.py knows)
 
 // Sprite sides in local units around the same centre (all passes share gl_Position): the glow passes
 // need room for the halo and the sway, the core pass only for the solid body. The layer's culling margin
@@ -128,7 +129,9 @@ void main() {
     float unit = height;                                    // local frame: heights, feet at 0
     vec3 centre = a_pos + vec3(0.0, MID * unit, 0.0);
 #else
-    float unit = 0.5 * height * (1.0 + breath);             // local frame: eye radii, centre at 0
+    // Leaning in (the performance's lean), the eyes seem to zoom in: they swell (the layer stops culling
+    // a group while it leans, so no enlarged eye is left out of a pass).
+    float unit = 0.5 * height * (1.0 + breath) * (1.0 + LEAN_SWELL * u_lean);   // local frame: eye radii
     vec3 centre = a_pos;
 #endif
     gl_Position = u_view_proj_matrix * vec4(centre, 1.0);
@@ -242,6 +245,7 @@ void main() {
     v_color.w = detail;
 #else
     float aa = max(pixel, 0.02);
+    gaze = normalize(mix(gaze, normalize(u_origin - a_pos), u_lean));   // leaning in: every gaze on the stage
     vec2 iris = vec2(dot(gaze, u_cam_right), dot(gaze, u_cam_up)) * 0.45;
     vec3 to_eye = normalize(u_eye - a_pos);
     vec3 h = normalize(to_eye + normalize(u_origin - a_pos));

@@ -5,6 +5,10 @@
 #ifndef MAX_SPOTS
 #define MAX_SPOTS 4
 #endif
+// The loop's bound known when compiling (the scene's spotlights): a software rasteriser then unrolls it.
+#ifndef SPOT_LOOP
+#define SPOT_LOOP MAX_SPOTS
+#endif
 
 uniform vec3 u_ambient;            // colour × intensity
 uniform vec3 u_key_dir;            // unit direction the light travels
@@ -26,7 +30,7 @@ float spot_amount(int i, vec3 p) {
 
 vec3 spot_light(vec3 p, vec3 n) {
     vec3 sum = vec3(0.0);
-    for (int i = 0; i < MAX_SPOTS; ++i) {
+    for (int i = 0; i < SPOT_LOOP; ++i) {
         if (i >= u_spot_count) break;
         float a = spot_amount(i, p);
         if (a <= 0.0) continue;

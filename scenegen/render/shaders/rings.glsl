@@ -27,13 +27,15 @@ out vec4 f_color;
 void main() {
     float edge = length(v_xz - u_stage_disc.xz) / u_stage_disc.w;
     if (edge > 1.0) discard;
+    // A crest never thinner than about two pixels, so a far stage still shows its rings.
+    float width = max(u_ring_wave.y, 1.2 * length(fwidth(v_xz)));
     float light = 0.0;
     for (int i = 0; i < MAX_RINGS; ++i) {
         if (i >= u_ring_count) break;
         vec4 ring = u_rings[i];
         float d = length(v_xz - ring.xy);
         float front = u_ring_wave.x * ring.z;
-        float x = (d - front) / u_ring_wave.y;
+        float x = (d - front) / width;
         // A crest and a fainter second one behind it, like a drop on mercury.
         float crest = exp(-x * x) + 0.35 * exp(-(x + 2.6) * (x + 2.6));
         light += ring.w * crest * exp(-ring.z * u_ring_wave.z - d * u_ring_wave.w);

@@ -1,5 +1,7 @@
 // The sky as a function of direction: palette gradient cycling in time, watercolour streaks, nebula.
-// Shared by the sky pass, the terrain's fog and the mirror-like stage (which reflects it).
+// Shared by the sky pass, the terrain's fog, the sky bake and what mirrors the sky (stage, spheres), which
+// read it through sky_mirror(): with SKY_BAKED, the gradient exact at u_time and the slow nebula and
+// streaks from textures baked a moment ago (layers/skybake.py). Twin in numpy: scenegen/skylook.py.
 #ifndef SKY_COMMON_GLSL
 #define SKY_COMMON_GLSL
 #include "common.glsl"
@@ -12,6 +14,13 @@
 #endif
 #ifndef SKY_DETAIL
 #define SKY_DETAIL 1
+#endif
+// The streak loop's bound known when compiling (the sky's streaks): a software rasteriser unrolls it.
+#ifndef STREAK_LOOP
+#define STREAK_LOOP MAX_STREAKS
+#endif
+#ifndef SKY_BAKED
+#define SKY_BAKED 0
 #endif
 
 // Gradient: index 0 is the starting palette, 1 the one it cycles to (equal to 0 for a still sky).
@@ -38,8 +47,8 @@ float sky_blend() {
 }
 
 // The bare gradient; mirrored in numpy by packing.sky_gradient (tests compare the two).
-vec3 sky_gradient(vec3 dir) {
-    float w = sky_blend();
+// … `w` of the way from the first palette to the second.
+vec3 sky_gradient_at(vec3 dir, float w) {
     vec3 zenith = mix(u_sky_zenith[0], u_sky_zenith[1], w);
     vec3 horizon = mix(u_sky_horizon[0], u_sky_horizon[1], w);
     vec3 glow = mix(u_sky_glow[0], u_sky_glow[1], w);
@@ -51,11 +60,26 @@ vec3 sky_gradient(vec3 dir) {
     return mix(col, glow, g);
 }
 
+vec3 sky_gradient(vec3 dir) { return sky_gradient_at(dir, sky_blend()); }
+
+// The same gradient as weights of the palette's colours: horizon·x + zenith·y + glow·z. They depend on
+// the direction alone, so they bake once, whatever palette a cycle or a performance brings.
+vec3 sky_gradient_weights(vec3 dir) {
+    float p = pow(clamp(dir.y, 0.0, 1.0), 0.5);
+    float az = atan(dir.x, -dir.z);
+    float toward = 0.5 + 0.5 * cos(az - u_sky_glow_azimuth);
+    float g = exp(-abs(dir.y) * 7.0) * (0.2 + 0.8 * toward * toward) * 0.75;
+    return vec3((1.0 - p) * (1.0 - g), p * (1.0 - g), g);
+}
+
 float wrap_angle(float a) { return a - TAU * floor((a + PI) / TAU); }
 
 // Watercolour: pigment pools at a ragged edge and the colours bleed where bands overlap.
-vec3 sky_streaks(vec3 col, vec3 dir, float az, float el) {
-    if (u_streak_count <= 0) return col;
+// Every band lays its wash over what is beneath as mix(col, c·0.85, a·0.65) + c·a·0.35, an affine map of
+// col; all of them together are one such map, col·s.a + s.rgb, which is what this returns (and bakes).
+vec4 sky_streaks_over(vec3 dir, float az, float el) {
+    vec4 over = vec4(0.0, 0.0, 0.0, 1.0);
+    if (u_streak_count <= 0 || el <= -0.02) return over;
 #if SKY_DETAIL
     // One field of wet, ragged edges and one of pigment grain for the whole sky, shared by every band
     // (each reads it with its own sign): the software rasteriser runs a loop body in full for every
@@ -68,7 +92,7 @@ vec3 sky_streaks(vec3 col, vec3 dir, float az, float el) {
     float wet = 0.0;
     float grain = 1.0;
 #endif
-    for (int i = 0; i < MAX_STREAKS; ++i) {
+    for (int i = 0; i < STREAK_LOOP; ++i) {
         if (i >= u_streak_count) break;
         vec4 g = u_streak_geom[i];
         vec4 m = u_streak_motion[i];
@@ -85,10 +109,15 @@ vec3 sky_streaks(vec3 col, vec3 dir, float az, float el) {
         float ends = smoothstep(half_len * 1.3, half_len * 0.45, abs(da));
         float a = clamp((body + rim) * ends * grain, 0.0, 1.0) * m.w;
         a *= smoothstep(-0.02, 0.04, el);
-        vec3 c = u_streak_color[i];
-        col = mix(col, c * 0.85, a * 0.65) + c * a * 0.35;
+        float keep = 1.0 - a * 0.65;
+        over = vec4(over.rgb * keep + u_streak_color[i] * (a * (0.85 * 0.65 + 0.35)), over.a * keep);
     }
-    return col;
+    return over;
+}
+
+vec3 sky_streaks(vec3 col, vec3 dir, float az, float el) {
+    vec4 over = sky_streaks_over(dir, az, el);
+    return col * over.a + over.rgb;
 }
 
 vec3 nebula_color(float t) {
@@ -103,8 +132,9 @@ vec3 nebula_color(float t) {
     return mix(a, b, smoothstep(0.0, 1.0, fract(x)));
 }
 
-vec3 sky_nebula(vec3 col, vec3 dir, float el) {
-    if (u_neb_density <= 0.0 || u_neb_count <= 0) return col;
+// The nebula's light in `dir`, faded in above the horizon: added to the gradient.
+vec3 sky_nebula_glow(vec3 dir, float el) {
+    if (u_neb_density <= 0.0 || u_neb_count <= 0 || el <= -0.05) return vec3(0.0);
     float scale = max(u_neb_shape.x, 0.05);
     float swirl = u_neb_shape.y;
     // A slow turn of the whole cloud field about the zenith: the cosmos swirls.
@@ -126,8 +156,10 @@ vec3 sky_nebula(vec3 col, vec3 dir, float el) {
     float core = pow(cover, 3.0);
     float horizon_fade = smoothstep(-0.05, 0.25, el);
     vec3 glow = c * (cover * 0.9 + core * 1.6) * lanes * u_neb_shape.z * u_neb_density;
-    return col + glow * horizon_fade;
+    return glow * horizon_fade;
 }
+
+vec3 sky_nebula(vec3 col, vec3 dir, float el) { return col + sky_nebula_glow(dir, el); }
 
 // The whole sky in direction `dir` (unit).
 vec3 sky_color(vec3 dir) {
@@ -138,6 +170,27 @@ vec3 sky_color(vec3 dir) {
     col = sky_streaks(col, dir, az, el);
     return col;
 }
+
+#if SKY_BAKED
+// The bake (layers/skybake.py), equirectangular over the whole sphere: the nebula's glow; the gradient's
+// weights; the streaks as col·a + rgb.
+uniform sampler2D u_sky_bake_glow;
+uniform sampler2D u_sky_bake_weights;
+uniform sampler2D u_sky_bake_over;
+
+// The sky as a mirror shows it: the palette of the moment, the slow nebula and streaks as baked.
+vec3 sky_mirror(vec3 dir) {
+    vec2 uv = vec2(atan(dir.x, -dir.z) / TAU + 0.5, asin(clamp(dir.y, -1.0, 1.0)) / PI + 0.5);
+    float w = sky_blend();
+    vec3 k = texture(u_sky_bake_weights, uv).rgb;
+    vec3 grad = k.x * mix(u_sky_horizon[0], u_sky_horizon[1], w) + k.y * mix(u_sky_zenith[0], u_sky_zenith[1], w)
+              + k.z * mix(u_sky_glow[0], u_sky_glow[1], w);
+    vec4 over = texture(u_sky_bake_over, uv);
+    return (grad + texture(u_sky_bake_glow, uv).rgb) * over.a + over.rgb;
+}
+#else
+vec3 sky_mirror(vec3 dir) { return sky_color(dir); }
+#endif
 
 // The horizon colour seen along `dir`: what distant land fades into.
 vec3 sky_fog(vec3 dir) {

@@ -82,7 +82,7 @@ void main() {
     float core = exp(-pow(miss / (0.45 * r), 2.0));
     vec3 body = L * (0.07 + 0.22 * chord * chord) * facet + L * core * 0.45;
     vec3 rim = L * pow(1.0 - cos_v, 3.0) * 0.35;
-    vec3 refl = sky_color(reflect(dir, n)) * fresnel * 1.5;
+    vec3 refl = sky_mirror(reflect(dir, n)) * fresnel * 1.5;
     // A glint of the surroundings high on the globe: a crystal, not a lamp.
     float glint = pow(max(dot(reflect(dir, n), normalize(vec3(-0.3, 1.0, 0.4))), 0.0), 60.0) * 1.5;
     vec3 col = body * (1.0 + 2.5 * v_flare) + rim + (refl + vec3(glint)) * v_gone;

@@ -7,6 +7,9 @@
 #ifndef MAX_SPHERES
 #define MAX_SPHERES 16
 #endif
+#ifndef SPHERE_LOOP
+#define SPHERE_LOOP MAX_SPHERES     // a loop over the spheres, bounded when compiling where it is known
+#endif
 
 uniform int u_sphere_count;
 uniform vec4 u_sphere_geom[MAX_SPHERES];    // centre, radius

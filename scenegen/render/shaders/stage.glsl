@@ -60,21 +60,23 @@ vec2 ripple_slope(vec2 xz) {
     return slope;
 }
 
+// Each sphere now (spheres_now.glsl): texel (i, 0) centre and radius, (i, 1) its light.
+uniform sampler2D u_spheres_now;
+
 // The brightest glow of a sphere along the ray o + t·d (t > 0): a hit shows its light, a near miss its halo.
 vec3 spheres_along(vec3 o, vec3 d) {
     vec3 sum = vec3(0.0);
-    for (int i = 0; i < MAX_SPHERES; ++i) {
+    for (int i = 0; i < SPHERE_LOOP; ++i) {
         if (i >= u_sphere_count) break;
-        vec3 c = sphere_center_at(u_sphere_geom[i].xyz, u_sphere_pulse[i].w, u_time);
-        float r = u_sphere_geom[i].w;
-        vec3 oc = c - o;
+        vec4 g = texelFetch(u_spheres_now, ivec2(i, 0), 0);
+        vec3 oc = g.xyz - o;
         float t = dot(oc, d);
         if (t <= 0.0) continue;
+        float r = g.w;
         float miss = length(oc - d * t);
-        float lit = sphere_pulse(u_sphere_pulse[i], u_time);
         float body = smoothstep(r, r * 0.85, miss);
         float halo = exp(-max(miss - r, 0.0) / (0.9 * r)) * 0.35;
-        sum += u_sphere_light[i] * lit * (body * 0.5 + halo);
+        sum += texelFetch(u_spheres_now, ivec2(i, 1), 0).rgb * (body * 0.5 + halo);
     }
     return sum;
 }
@@ -91,7 +93,8 @@ void main() {
     if (v_part == 0) {
         // Rings finer than a few pixels would only alias into moiré: fade them with the footprint.
         float footprint = length(fwidth(v_pos.xz)) / max(u_ripple.y, 1e-3);
-        vec2 s = ripple_slope(v_pos.xz) * smoothstep(0.5, 0.15, footprint);
+        float fine = smoothstep(0.5, 0.15, footprint);
+        vec2 s = fine > 0.0 ? ripple_slope(v_pos.xz) * fine : vec2(0.0);   // far off, no ring is seen
         n = normalize(vec3(-s.x, 1.0, -s.y));
     }
     vec3 r = reflect(view, n);
@@ -102,7 +105,7 @@ void main() {
         // Liquid silver: a tinted mirror, Schlick's Fresnel towards white at grazing angles.
         vec3 f0 = sqrt(base);          // the colour as the eye sees it: silver, not pewter
         vec3 fresnel = f0 + (1.0 - f0) * pow(1.0 - cos_v, 5.0);
-        col = sky_color(r) * fresnel;
+        col = sky_mirror(r) * fresnel;
         col += spheres_along(v_pos, r) * fresnel;
         // A quicksilver sheen: the rings catch a little light of their own.
         col += base * glow * (0.6 + 0.4 * n.y);
@@ -117,10 +120,10 @@ void main() {
         col = base * (lit * 0.8 + glow_here);
         if (u_material == 2) {
             // Crystal: the sky seen through it, tinted, under the reflection.
-            vec3 through = sky_color(normalize(refract(view, n, 0.8) * vec3(1.0, -1.0, 1.0)));
+            vec3 through = sky_mirror(normalize(refract(view, n, 0.8) * vec3(1.0, -1.0, 1.0)));
             col = mix(col, through * base, transmission * 0.6);
         }
-        col += (sky_color(r) + spheres_along(v_pos, r)) * fresnel;
+        col += (sky_mirror(r) + spheres_along(v_pos, r)) * fresnel;
     } else {
         // Rim and walls: a bright band on top, the glow fading down the outer wall.
         float h = v_part == 3 ? clamp((v_pos.y - u_stage_center.y) / 0.3 + 1.0, 0.0, 1.0) : 1.0;
@@ -128,7 +131,7 @@ void main() {
         float shine = v_part == 1 ? 1.2 : (v_part == 2 ? 0.8 : 0.2 + 0.5 * h);
         col = u_rim_color * (lit * 0.4 + (glow + 0.3) * shine);
         float fresnel = 0.04 + 0.96 * pow(1.0 - cos_v, 5.0);
-        col += sky_color(r) * fresnel * metallic;
+        col += sky_mirror(r) * fresnel * metallic;
     }
     f_color = vec4(col, 1.0);
 }
