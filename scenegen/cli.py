@@ -95,7 +95,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             bad += 1
             continue
         if not args.quiet:
-            print(f"{path}: ok ({spec.name!r}, seed {spec.seed!r})")
+            print(f"{args.shown.get(path, path)}: ok ({spec.name!r}, seed {spec.seed!r})")
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
@@ -1055,6 +1055,7 @@ def _find_inputs(args: argparse.Namespace) -> None:
                                "them)", EXIT_BAD_INPUT)
         setattr(args, name, path)
     if args.command == "validate":
+        args.shown = {resolve(f): f for f in args.files}      # an example is reported by the name given
         args.files = [resolve(f) for f in args.files]
 
 

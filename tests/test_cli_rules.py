@@ -14,7 +14,17 @@ from scenegen.starter import MODELINE, SCHEMA_NAME, SCHEMA_PATH, starter_text
 from .conftest import SMALL
 from .test_cli import run
 
-COMMANDS = ["view", "render", "validate", "export", "from-text", "examples", "schema", "new"]
+
+def _commands() -> list[str]:
+    import argparse
+
+    from scenegen.cli import build_parser
+
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(actions[0].choices)
+
+
+COMMANDS = _commands()     # every sub-command, those added later too
 
 
 def test_no_command_replaces_a_file_without_force(tmp_path: Path) -> None:

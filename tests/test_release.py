@@ -42,3 +42,23 @@ def test_job_progress_weighs_its_stages_and_estimates_the_time_left() -> None:
     quiet.update(0.5)
     quiet.close()
     assert silent.getvalue() == "" and not quiet.enabled
+
+
+def test_one_version_everywhere() -> None:
+    import importlib.metadata
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-m", "scenegen", "--version"], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": ""}, check=True).stdout
+    assert out == f"scenegen {scenegen.__version__}\n"
+    assert importlib.metadata.version("scenegen") == scenegen.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", scenegen.__version__)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## [{scenegen.__version__}]" in changelog     # every version has its entry
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'dynamic = ["version"]' in pyproject and 'version = { attr = "scenegen.__version__" }' in pyproject
+    assert 'license = "MIT"' in pyproject and (ROOT / "LICENSE").read_text().startswith("MIT License")

@@ -8,12 +8,13 @@ from pyglet import gl
 
 from ..perfpack import BURST_DTYPE, pack_bursts
 from ..shaders import load_program
-from .base import BlendGroup, Buffer, Frame, Layer, VertexArray, set_uniforms
+from .base import BlendGroup, Buffer, Frame, VertexArray, set_uniforms
+from .perform import StateLayer
 
 __all__ = ["BurstsLayer"]
 
 
-class BurstsLayer(Layer):
+class BurstsLayer(StateLayer):
     """One draw call. Each frame the State's burst arrays (a few thousand particles at most) go into one
     streaming buffer: bursts are a pure function of (cue, particle, t − at) in scenegen.perform, so there
     is no simulation here and any moment can be drawn directly."""
@@ -39,16 +40,5 @@ class BurstsLayer(Layer):
     def draw(self, frame: Frame) -> int:
         if frame.shared.get("state") is None:
             self.count = 0
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, frame.camera_uniforms())
-        self.vao.bind()
         # Issued with no particle too: the calls per frame stay constant.
-        gl.glDrawArrays(gl.GL_POINTS, 0, self.count)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()
+        return self.draw_once(frame, gl.GL_POINTS, self.count)

@@ -10,7 +10,8 @@ from pyglet import gl
 from ...gen.chronometer import generate_chronometer
 from ..perfpack import countdown_uniforms
 from ..shaders import load_program
-from .base import AdditiveGroup, Frame, Layer, VertexArray, set_uniforms
+from .base import AdditiveGroup, Frame, VertexArray, set_uniforms
+from .perform import StateLayer
 
 __all__ = ["CountdownLayer", "CHRONO_DTYPE"]
 
@@ -18,7 +19,7 @@ CHRONO_DTYPE = np.dtype([("a_kind", np.float32), ("a_param", np.float32, 4), ("a
                          ("a_twinkle", np.float32, 2)])
 
 
-class CountdownLayer(Layer):
+class CountdownLayer(StateLayer):
     """The hourglass and its readout as point sprites from one buffer made once; placed, sized and
     coloured by the countdown cue the State shows; it turns its face (the readout) to the eye. Nothing is
     drawn while no countdown shows."""
@@ -60,16 +61,5 @@ class CountdownLayer(Layer):
         n = float(np.linalg.norm(face))
         face = face / n if n > 1e-9 else np.array([0.0, 0.0, 1.0])
         right = np.cross(np.array([0.0, 1.0, 0.0]), face)
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, {**frame.camera_uniforms(), "u_chrono_face": tuple(float(x) for x in face),
-                                    "u_chrono_right": tuple(float(x) for x in right)})
-        self.vao.bind()
-        gl.glDrawArrays(gl.GL_POINTS, 0, self.count)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()
+        return self.draw_once(frame, gl.GL_POINTS, self.count, {
+            "u_chrono_face": tuple(float(x) for x in face), "u_chrono_right": tuple(float(x) for x in right)})

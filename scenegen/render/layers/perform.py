@@ -1,16 +1,17 @@
-"""Hands each frame's performance State to the layers: its uniforms on every program that declares them."""
+"""A frame's performance State for the layers: its uniforms on every program; the base of the State-only layers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from pyglet import gl
 from pyglet.graphics.shader import ShaderProgram
 
 from ..perfpack import perf_uniforms
-from .base import Frame, set_uniforms
+from .base import Frame, Layer, set_uniforms
 
-__all__ = ["perform_layers", "programs_of"]
+__all__ = ["perform_layers", "programs_of", "StateLayer"]
 
 
 def programs_of(layer: Any) -> Iterator[Any]:
@@ -50,3 +51,26 @@ def perform_layers(layers: list[Any], scene: Any, state: Any, frame: Frame) -> N
         hook = getattr(layer, "perform", None)
         if hook is not None:
             hook(uniforms, state)
+
+
+class StateLayer(Layer):
+    """A layer that draws only what the State holds (bursts, rings, the chronometer): one program, one
+    vertex array, one state group, one draw call; subclasses set them in __init__."""
+
+    program: Any
+    vao: Any
+    group: Any
+
+    def draw_once(self, frame: Frame, mode: int, count: int, extra: dict[str, Any] | None = None) -> int:
+        self.group.set_state()
+        self.program.use()
+        set_uniforms(self.program, {**frame.camera_uniforms(), **(extra or {})})
+        self.vao.bind()
+        gl.glDrawArrays(mode, 0, count)
+        gl.glBindVertexArray(0)
+        self.group.unset_state()
+        return 1
+
+    def delete(self) -> None:
+        self.vao.delete()
+        self.program.delete()

@@ -9,7 +9,8 @@ from pyglet import gl
 
 from ..perfpack import MAX_RINGS, pack_rings
 from ..shaders import load_program
-from .base import AdditiveGroup, Frame, Layer, VertexArray, set_uniforms
+from .base import AdditiveGroup, Frame, VertexArray, set_uniforms
+from .perform import StateLayer
 
 __all__ = ["RingsLayer", "RING_SPEED_MIN", "RING_WIDTH"]
 
@@ -17,7 +18,7 @@ RING_SPEED_MIN = 1.2      # m/s: a stage whose own ripples are slow still shows 
 RING_WIDTH = 0.18         # crest half-width, metres
 
 
-class RingsLayer(Layer):
+class RingsLayer(StateLayer):
     """One draw call (a quad), nothing at all while no ring is alive."""
 
     name = "rings"
@@ -43,15 +44,4 @@ class RingsLayer(Layer):
     def draw(self, frame: Frame) -> int:
         if frame.shared.get("state") is None or self.count == 0:
             return 0
-        self.group.set_state()
-        self.program.use()
-        set_uniforms(self.program, frame.camera_uniforms())
-        self.vao.bind()
-        gl.glDrawArrays(gl.GL_TRIANGLE_STRIP, 0, 4)
-        gl.glBindVertexArray(0)
-        self.group.unset_state()
-        return 1
-
-    def delete(self) -> None:
-        self.vao.delete()
-        self.program.delete()
+        return self.draw_once(frame, gl.GL_TRIANGLE_STRIP, 4)
