@@ -57,10 +57,18 @@ def open_client(scheduler: str | None = None, workers: int | None = None, *,
             except (OSError, TimeoutError) as err:
                 raise ClusterError(f"cannot reach the scheduler at {scheduler} ({err})") from None
         else:
-            # Any free port: two batches on one machine must not fight over the default 8787.
-            cluster = distributed.LocalCluster(
-                n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
-                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, host="127.0.0.1")
+            import dask
+
+            # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which freezes glibc's mmap threshold:
+            # every large numpy temporary is then a fresh mmap and its page faults (a .glb export ran 3.7×
+            # slower). Memory here is bounded by the task (a variant, a chunk), not by trimming.
+            environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                # Any free port: two batches on one machine must not fight over the default 8787.
+                cluster = distributed.LocalCluster(
+                    n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
+                    dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, host="127.0.0.1")
             client = distributed.Client(cluster)
     except ClusterError:
         raise

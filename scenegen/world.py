@@ -210,15 +210,20 @@ def _store_chunk(ws: WorldSpec, store: str, lod: int, rows: tuple[int, int], col
 
 def _write_tiles(ws: WorldSpec, store: str, out: str, lod: int, items: list[tuple[int, int]],
                  formats: tuple[str, ...]) -> int:
-    """Cut tiles from the stored level (a tile's window touches at most four chunks) and write them."""
+    """Cut tiles from the stored level and write them. The tiles of one task lie in one chunk's square, read
+    (and decompressed) once for all of them, not once per tile."""
     import zarr
 
     level = zarr.open_array(store=store, path=str(lod), mode="r")
     cells = ws.tile - 1
+    r0, c0 = min(j for _, j in items) * cells, min(i for i, _ in items) * cells
+    r1, c1 = max(j for _, j in items) * cells + ws.tile, max(i for i, _ in items) * cells + ws.tile
+    region = np.asarray(level[r0:r1, c0:c1])
     text = {"Software": f"scenegen {__version__}", "Source": f"seed {seed_to_int(ws.seed.seed):016x}"}
     files: list[tuple[Path, bytes]] = []
     for i, j in items:
-        values = tile_values(ws, np.asarray(level[j * cells:j * cells + ws.tile, i * cells:i * cells + ws.tile]))
+        a, b = j * cells - r0, i * cells - c0
+        values = tile_values(ws, region[a:a + ws.tile, b:b + ws.tile])
         for fmt in formats:
             data = encode_png16(values, text) if fmt == "png" else np.ascontiguousarray(values, "<u2").tobytes()
             files.append((Path(out) / tile_path(lod, i, j, fmt), data))
@@ -300,13 +305,17 @@ def write_world(ws: WorldSpec, out: str | os.PathLike, client: Any, *, formats: 
         shutil.rmtree(final)
     os.replace(store, final)
 
+    # One task per chunk square of tiles (a tile belongs to the chunk its first sample lies in).
     batches: list[tuple[int, list[tuple[int, int]]]] = []
     for k in range(ws.levels):
         count = ws.tiles(k)
         (out / "tiles" / str(k)).mkdir(parents=True, exist_ok=True)
-        cells = [(i, j) for j in range(count) for i in range(count)]
-        per = 64
-        batches += [(k, cells[a:a + per]) for a in range(0, len(cells), per)]
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for j in range(count):
+            for i in range(count):
+                key = (j * (ws.tile - 1) // ws.chunk, i * (ws.tile - 1) // ws.chunk)
+                groups.setdefault(key, []).append((i, j))
+        batches += [(k, group) for group in groups.values()]
     futures = [client.submit(_write_tiles, ws, str(final), str(out), k, items, formats, pure=False, retries=2)
                for k, items in batches]
     for f in run_with_progress(futures, progress, "tiles"):
