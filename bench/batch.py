@@ -37,6 +37,11 @@ sky: {stars: {count: 3000}, nebula: {density: 0.5}}
 FORMATS = ("json", "glb", "png")
 
 
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -54,7 +59,7 @@ def _warm_world() -> None:
     window(ws, (0, 1024), (0, 1024))
 
 
-def bench_batch(n: int, tmp: Path) -> list[tuple[str, float, float]]:
+def bench_batch(n: int, tmp: Path) -> list[tuple[str, float, float, float]]:
     seed = tmp / "seed.yaml"
     seed.write_text(SEED)
     sweep = seed_sweep(str(seed), list(range(1, n + 1)))
@@ -62,12 +67,12 @@ def bench_batch(n: int, tmp: Path) -> list[tuple[str, float, float]]:
     # one process, one variant after another (what a loop over `scenegen export` and `render` does,
     # without paying a process start per variant)
     _warm_variant(str(tmp / "warm"))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_s()
     for v in sweep.variants:
         spec = apply_overrides(sweep.base, v.overrides)
         run_variant(Job(v.id, spec, v.values, FORMATS, (320, 180), str(tmp / "serial" / v.id),
                         _key(spec, FORMATS, (320, 180))))
-    rows.append(("one process, in turn", 0.0, time.perf_counter() - t0))
+    rows.append(("one process, in turn", 0.0, time.perf_counter() - t0, _cpu_s() - c0))
     for workers in (1, 2):
         out = tmp / f"w{workers}"
         t0 = time.perf_counter()
@@ -75,11 +80,12 @@ def bench_batch(n: int, tmp: Path) -> list[tuple[str, float, float]]:
             client.wait_for_workers(workers)
             client.run(_warm_variant, str(tmp / "warm"))
             started = time.perf_counter() - t0
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), client.run(_cpu_s)
             result = run_batch(sweep, out, client, formats=FORMATS)
             took = time.perf_counter() - t1
+            cpu = sum(client.run(_cpu_s).values()) - sum(c1.values())
         assert result.count("done") == n, [r.get("reason") for r in result.records]
-        rows.append((f"dask, {workers} worker{'s' * (workers > 1)}", started, took))
+        rows.append((f"dask, {workers} worker{'s' * (workers > 1)}", started, took, cpu))
     return rows
 
 
@@ -119,12 +125,15 @@ def bench_world(sizes: list[int], chunk: int, tmp: Path) -> list[tuple[str, int,
             client.run(_warm_world)
             idle = client.run(_maxrss_mb)
             marks: dict[str, float] = {}
+            c0 = client.run(_cpu_s)
             t0 = time.perf_counter()
             write_world(ws, tmp / f"world-{size}", client,
                         progress=lambda f, label, marks=marks: marks.setdefault(label.split()[0], time.perf_counter()))
             took = time.perf_counter() - t0
             peak = client.run(_maxrss_mb)
-        split = f"heights {marks['tiles'] - t0:.1f} s, tiles {t0 + took - marks['tiles']:.1f} s"
+            cpu = sum(client.run(_cpu_s).values()) - sum(c0.values())
+        split = (f"heights {marks['tiles'] - t0:.1f} s, tiles {t0 + took - marks['tiles']:.1f} s; "
+                 f"workers' CPU {cpu:.1f} s = {float(size) ** 2 / cpu / 1e6:.2f} Msamples per CPU s")
         rows.append((f"dask, 2 workers, chunk {chunk} (+zarr, tiles)", size, took, max(peak.values()),
                      float(size) ** 2 / took, split))
         print(f"  (size {size}: worker peak {max(peak.values()):.0f} MB, {max(idle.values()):.0f} MB after one "
@@ -145,9 +154,10 @@ def main() -> None:
               f"{os.cpu_count()} cores")
         rows = bench_batch(args.variants, tmp)
         base = rows[0][2]
-        print(f"{'how':<24} {'start s':>8} {'run s':>7} {'variants/min':>13} {'ratio':>6}")
-        for how, start, took in rows:
-            print(f"{how:<24} {start:>8.2f} {took:>7.2f} {60 * args.variants / took:>13.1f} {base / took:>6.2f}")
+        print(f"{'how':<24} {'start s':>8} {'run s':>7} {'variants/min':>13} {'ratio':>6} {'CPU s/variant':>14}")
+        for how, start, took, cpu in rows:
+            print(f"{how:<24} {start:>8.2f} {took:>7.2f} {60 * args.variants / took:>13.1f} {base / took:>6.2f} "
+                  f"{cpu / args.variants:>14.3f}")
         print()
         sizes = [int(s) for s in args.sizes.split(",")]
         print("World (level 0 only; dask rows include the Zarr store and the 16-bit tiles)")
