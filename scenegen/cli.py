@@ -953,8 +953,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_export)
 
-    cluster_help = ("a running Dask scheduler (tcp://host:8786) to run on; default: a local cluster started "
-                    "and stopped here")
+    def cluster_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (tcp://host:8786) to run "
+                       "on; default: a local cluster started and stopped here")
+        p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "
+                       "per core)")
+
     p = sub.add_parser("batch", help="make many variants on Dask: exports, thumbnails, an index, a contact sheet",
                        description="Run a sweep file (a base seed file and what varies), or one seed file over "
                                    "--seeds, on a Dask cluster. Each variant OUT/<id>/ holds what `scenegen export` "
@@ -969,9 +973,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "thumbnail), heightmap (default: the sweep's, else json,glb,png)")
     p.add_argument("--thumbnail", metavar="WxH", help="thumbnail size (default: the sweep's, else 320x180)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help + " (every variant)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help=cluster_help)
-    p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "
-                   "per core)")
+    cluster_args(p)
     p.add_argument("--retries", type=int, default=2, metavar="N", help="tries more for a variant that fails "
                    "(default 2)")
     p.add_argument("-f", "--force", action="store_true", help="make every variant again, even those already "
@@ -996,9 +998,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "png,r16 (default png)")
     p.add_argument("-f", "--force", action="store_true", help="replace a world already in WORLD")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=set_help)
-    p.add_argument("--scheduler", metavar="ADDRESS", help=cluster_help)
-    p.add_argument("--workers", type=int, metavar="N", help="local cluster: N worker processes (default: one "
-                   "per core)")
+    cluster_args(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(run=cmd_world)
 
