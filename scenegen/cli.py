@@ -757,7 +757,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except ValueError as err:    # SeedError, DreamError: located lines
         raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
     start = time.perf_counter()
-    bar = _stages_progress(args, ("variants",))
+    bar = _stages_progress(args, ("cluster", "variants"), (0.1, 1.0))
+    bar.begin("cluster")
     try:
         with _cluster(args) as client:
             try:
@@ -790,11 +791,14 @@ class _StagesProgress:
         self.current: str | None = None
 
     def __call__(self, fraction: float, label: str) -> None:
-        stage = label.split(" ", 1)[0]
+        stage, _, rest = label.partition(" ")
         if stage != self.current:
-            self.job.begin(stage)
-            self.current = stage
-        self.job.update(fraction, label)
+            self.begin(stage)
+        self.job.update(fraction, rest)
+
+    def begin(self, stage: str) -> None:
+        self.job.begin(stage)
+        self.current = stage
 
     def close(self) -> None:
         self.job.close()
@@ -833,7 +837,8 @@ def cmd_world(args: argparse.Namespace) -> int:
         raise CommandError(str(err), EXIT_BAD_INPUT) from None
     refuse_existing([Path(args.output) / "world.json", Path(args.output) / "heights.zarr"], args.force)
     start = time.perf_counter()
-    bar = _stages_progress(args, ("heights", "tiles"), (0.8, 0.2))
+    bar = _stages_progress(args, ("cluster", "heights", "tiles"), (0.05, 0.8, 0.2))
+    bar.begin("cluster")
     try:
         with _cluster(args) as client:
             try:

@@ -65,10 +65,12 @@ def open_client(scheduler: str | None = None, workers: int | None = None, *,
             environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-                # Any free port: two batches on one machine must not fight over the default 8787.
+                # Any free port: two batches on one machine must not fight over the default 8787. The
+                # cluster's own logs stay quiet (a worker may log a heartbeat traceback while the cluster
+                # shuts down): what fails is reported by the command, one line per variant.
                 cluster = distributed.LocalCluster(
                     n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
-                    dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, host="127.0.0.1")
+                    dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL, host="127.0.0.1")
             client = distributed.Client(cluster)
     except ClusterError:
         raise
