@@ -127,3 +127,15 @@ def test_an_existing_file_wins_over_an_example_of_that_name(tmp_path, monkeypatc
     assert resolve("minimal") == str(EXAMPLES_DIR / "minimal.yaml")
     (tmp_path / "minimal").write_text("seed: 1\n")
     assert resolve("minimal") == "minimal" and resolve("-") == "-" and resolve("nosuch") == "nosuch"
+
+
+def test_view_with_no_file_opens_the_default_example() -> None:
+    from scenegen.cli import _find_inputs, build_parser
+
+    args = build_parser().parse_args(["view"])
+    _find_inputs(args)
+    found = example(DEFAULT)
+    assert found is not None and args.file == str(found.path)
+    args = build_parser().parse_args(["render", "liquid-silver-stage.txt", "-o", "x.png"])
+    _find_inputs(args)
+    assert args.file == str(EXAMPLES_DIR / "liquid-silver-stage.txt")
