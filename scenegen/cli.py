@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .fileio import OutputError
+from .safetext import printable
 
 __all__ = ["main"]
 
@@ -73,29 +76,48 @@ def _overrides(args: argparse.Namespace) -> list[Any]:
 
 def _load(path: str, args: argparse.Namespace | None = None) -> Any:
     """The spec of a seed file or of a dream text (`.txt`) with the command's `--set` overrides; a bad
-    one is exit code 2, located lines."""
+    one is exit code 2, located lines. The loader's warnings (a colour YAML read as a comment, …) are
+    printed, one located line each."""
+    import warnings
+
     from .inputs import load_input
 
     overrides = _overrides(args) if args is not None else []
-    try:
-        return load_input(path, overrides)
-    except ValueError as err:   # SeedError, DreamError
-        raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return load_input(path, overrides)
+        except ValueError as err:   # SeedError, DreamError
+            raise CommandError(str(err), EXIT_BAD_INPUT, located=True) from None
+        finally:
+            for w in caught:
+                print(printable(str(w.message), newlines=True), file=sys.stderr)
+
+
+def _outputs(source: str | None, *paths: str | None) -> None:
+    """Check output paths before any work (creating missing parent folders): exit 2 naming the path when
+    one is the input, a folder, or in no writable folder."""
+    from .fileio import OutputError, prepare_output
+
+    for path in paths:
+        if path is not None:
+            try:
+                prepare_output(path, inputs=[source] if source else [])
+            except OutputError as err:
+                raise CommandError(str(err), EXIT_BAD_INPUT) from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .inputs import load_input
-
     bad = 0
     for path in args.files:
         try:
-            spec = load_input(path)
-        except ValueError as err:   # SeedError, DreamError
+            spec = _load(path)
+        except CommandError as err:
             print(err, file=sys.stderr)
             bad += 1
             continue
         if not args.quiet:
-            print(f"{args.shown.get(path, path)}: ok ({spec.name!r}, seed {spec.seed!r})")
+            print(printable(f"{args.shown.get(path, path)}: ok ({spec.name!r}, seed {spec.seed!r})"))
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
@@ -103,6 +125,8 @@ SEED_HELP = "seed file (YAML), a dream narrative (.txt), or an example's name (`
 
 SCENE_SUFFIXES = (".json", ".glb", ".gltf")
 HEIGHTMAP_SUFFIXES = (".png", ".r16", ".raw", ".exr", ".npy")
+MAX_TILES = 64              # --tiles: at most 64 × 64 = 4096 tile files (and the side-car)
+MAX_RENDER_SIDE = 8192      # --size: larger frames outgrow llvmpipe's framebuffers and the PNG encoder
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -110,10 +134,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if out is None and heightmap is None and preview is None:
         raise CommandError("nothing to write: give -o OUT (.json, .glb, .gltf), --heightmap or --preview",
                            EXIT_BAD_INPUT)
-    kind = None if out is None else ".json" if out == "-" else Path(out).suffix.lower()
+    kind = None if out is None else f".{args.format}" if out == "-" else Path(out).suffix.lower()
     if kind is not None and kind not in SCENE_SUFFIXES:
         raise CommandError(f"{out}: unknown output type {kind or '(none)'!r} (expected "
                            f"{', '.join(SCENE_SUFFIXES)})", EXIT_BAD_INPUT)
+    if out == "-" and kind == ".gltf" and args.separate_bin:
+        raise CommandError("-o - --separate-bin: a .gltf with a side-car .bin needs a file name", EXIT_BAD_INPUT)
     if heightmap is not None and Path(heightmap).suffix.lower() not in HEIGHTMAP_SUFFIXES:
         raise CommandError(f"{heightmap}: unknown heightmap type {Path(heightmap).suffix or '(none)'!r} "
                            f"(expected {', '.join(HEIGHTMAP_SUFFIXES)})", EXIT_BAD_INPUT)
@@ -123,6 +149,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("--tiles needs --heightmap", EXIT_BAD_INPUT)
     if args.engine is not None and heightmap is None:
         raise CommandError("--engine needs --heightmap", EXIT_BAD_INPUT)
+    if not 1 <= args.tiles <= MAX_TILES:
+        raise CommandError(f"--tiles {args.tiles}: expected 1 … {MAX_TILES} ({MAX_TILES}×{MAX_TILES} tiles "
+                           "at most)", EXIT_BAD_INPUT)
+    if "-" in (heightmap, preview):
+        raise CommandError("--heightmap and --preview write files: give a file name, not -", EXIT_BAD_INPUT)
+    _outputs(args.file, out, heightmap, preview)
     spec = _load(args.file, args)
     planned: list[str | Path] = []
     if out is not None:
@@ -167,6 +199,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
                 export_json(scene, out, inline=args.inline)
                 written.append(out)
+            elif out == "-":
+                from .export.gltf import gltf_bytes
+                from .fileio import write_output
+
+                write_output("-", gltf_bytes(scene, binary=kind == ".glb", instances=args.instances)[0])
+                written.append(out)
             else:
                 from .export.gltf import export_gltf
 
@@ -191,6 +229,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                     written.append(preview)
             except HeightmapError as err:
                 raise CommandError(str(err), EXIT_BAD_INPUT) from None
+    except OutputError:
+        raise
     except OSError as exc:
         raise CommandError(f"{target}: cannot write ({exc.strerror or exc})") from None
     job.close()
@@ -228,6 +268,8 @@ def _write_seed_file(out: str, text: str, force: bool) -> str | None:
             return None
         files, note = seed_file_outputs(out, text, force=force)
         write_together(files)
+    except OutputError:
+        raise
     except OSError as exc:
         raise CommandError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from None
     return note
@@ -239,6 +281,7 @@ def cmd_from_text(args: argparse.Namespace) -> int:
 
     out = args.output
     refuse_existing([out], args.force)
+    _outputs(args.file, out)
     try:
         derivation = read_dream(args.file, schema=SCHEMA_NAME)
     except DreamError as err:
@@ -284,6 +327,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     refuse_existing([args.output], args.force)
     schema = seed_schema() if args.which == "seed" else scene_schema()
+    _outputs(None, args.output)
     write_output(args.output, dumps_schema(schema).encode("utf-8"))
     return EXIT_OK
 
@@ -293,6 +337,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     out = args.output or f"{slug(args.name)}.yaml"
     refuse_existing([out], args.force)
+    _outputs(None, out)
     note = _write_seed_file(out, starter_text(args.name), args.force)
     if out != "-":
         print(f"Wrote {out}: edit it, then `scenegen export {out} -o scene.json`")
@@ -307,14 +352,14 @@ TURN_DEG_PER_S = 6.0        # --frames: the camera turns this many degrees per s
 
 
 def _size(text: str) -> tuple[int, int]:
-    """WxH → (w, h); CommandError (exit 2) if it is not two whole numbers 1 … 16384."""
+    """WxH → (w, h); CommandError (exit 2) if it is not two whole numbers 1 … MAX_RENDER_SIDE."""
     parts = text.lower().replace("×", "x").split("x")
     try:
         w, h = (int(p) for p in parts)
     except ValueError:
         raise CommandError(f"--size {text!r}: expected WIDTHxHEIGHT, like 1280x720", EXIT_BAD_INPUT) from None
-    if not (1 <= w <= 16384 and 1 <= h <= 16384):
-        raise CommandError(f"--size {text!r}: width and height must be 1 … 16384", EXIT_BAD_INPUT)
+    if not (1 <= w <= MAX_RENDER_SIDE and 1 <= h <= MAX_RENDER_SIDE):
+        raise CommandError(f"--size {text!r}: width and height must be 1 … {MAX_RENDER_SIDE}", EXIT_BAD_INPUT)
     return w, h
 
 
@@ -398,6 +443,8 @@ def _shot_or_camera(args: argparse.Namespace, scene: Any) -> Any:
 
 def _png_output(text: str, also: str = "") -> Path:
     out = Path(text)
+    if text == "-":     # standard output: one PNG
+        return out
     if out.suffix.lower() != ".png":
         raise CommandError(f"{text}: unknown output type {out.suffix or '(none)'!r} (expected .png{also})",
                            EXIT_BAD_INPUT)
@@ -459,7 +506,18 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
     gl.glFinish()
     ready = time.perf_counter()
     w, h = size
-    fb = Framebuffer(w, h, hdr=False, depth=False)
+    limit = gl.GLint(0)
+    gl.glGetIntegerv(gl.GL_MAX_RENDERBUFFER_SIZE, limit)
+    most = int(limit.value)
+    if most and max(w, h) > most:
+        renderer.delete()
+        raise CommandError(f"--size {w}x{h}: this OpenGL allows at most {most} pixels a side", EXIT_BAD_INPUT)
+    try:
+        fb = Framebuffer(w, h, hdr=False, depth=False)
+    except Exception as err:     # the driver's out-of-memory, as a GL error
+        renderer.delete()
+        raise CommandError(f"cannot render {w}x{h}: {(str(err).strip().splitlines() or [type(err).__name__])[0]}"
+                           ) from None
     frame_ms: list[float] = []
     read_ms: list[float] = []
     png_ms: list[float] = []
@@ -503,6 +561,8 @@ def _frames(args: argparse.Namespace, scene: Any, out: Path, size: tuple[int, in
                            "encoding the PNG" if count is None else f"frame {k + 1} of {n}")
             for f in pending:
                 f.result()
+        except OutputError:
+            raise
         except OSError as exc:
             raise CommandError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from None
         finally:
@@ -566,6 +626,8 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
             stats = render_video(scene, out, size, args.fps, start, end, camera=camera, progress=job)
         except VideoError as err:
             raise CommandError(f"{out}: {err}") from None
+        except OutputError:
+            raise
         except OSError as err:
             raise CommandError(f"{err.filename or out}: cannot write ({err.strerror or err})") from None
         finally:
@@ -585,6 +647,8 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
         write_wav(buf, samples, SAMPLE_RATE)
         try:
             write_output(out, buf.getvalue())
+        except OutputError:
+            raise
         except OSError as err:
             raise CommandError(f"{out}: cannot write ({err.strerror or err})") from None
         job.close()
@@ -596,7 +660,6 @@ def _render_timed(args: argparse.Namespace, spec: Any, size: tuple[int, int], ou
 
 def cmd_render(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    spec = _load(args.file, args)
     size = _size(args.size)
     if Path(args.output).suffix.lower() in (".mp4", ".wav"):
         if args.frames is not None:
@@ -607,12 +670,17 @@ def cmd_render(args: argparse.Namespace) -> int:
             if v is not None and not (math.isfinite(v) and v >= 0):
                 raise CommandError(f"{name} {v:g}: expected seconds ≥ 0", EXIT_BAD_INPUT)
         refuse_existing([args.output], args.force)
-        return _render_timed(args, spec, size, Path(args.output))
+        _outputs(args.file, args.output)
+        return _render_timed(args, _load(args.file, args), size, Path(args.output))
     if args.start is not None or args.end is not None:
         raise CommandError("--from and --to are for .mp4 and .wav outputs (a PNG takes --time)", EXIT_BAD_INPUT)
     out = _png_output(args.output, ", .mp4 or .wav")
     if args.frames is not None and not 1 <= args.frames <= 100_000:
         raise CommandError(f"--frames {args.frames}: expected 1 … 100000", EXIT_BAD_INPUT)
+    if args.output == "-" and args.frames is not None:
+        raise CommandError("-o - writes one PNG to standard output; --frames needs a file name", EXIT_BAD_INPUT)
+    _outputs(args.file, args.output)
+    spec = _load(args.file, args)
     if not (math.isfinite(args.fps) and args.fps > 0):
         raise CommandError(f"--fps {args.fps:g}: expected a positive number", EXIT_BAD_INPUT)
     if not (math.isfinite(args.time) and math.isfinite(args.speed)):
@@ -626,9 +694,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     job.close()
     total = time.perf_counter() - start
     paths = stats.pop("paths")
-    info = sys.stderr if args.stats else sys.stdout
+    info = sys.stderr if args.stats or args.output == "-" else sys.stdout
     if not args.quiet:
-        what = paths[0] if len(paths) == 1 else f"{len(paths)} frames, {paths[0]} … {Path(paths[-1]).name}"
+        what = "standard output" if args.output == "-" else paths[0] if len(paths) == 1 else f"{len(paths)} frames, {paths[0]} … {Path(paths[-1]).name}"
         print(f"Wrote {what} ({size[0]}×{size[1]}) in {total:.2f} s", file=info)
     if args.stats:
         figures = sum(len(g.pos_i) for g in scene.audience)
@@ -636,7 +704,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                   "stars": len(scene.sky.stars.dir_i), "size": list(size), "frames": len(paths),
                   "time": args.time, "generate_ms": round((generated - t0) * 1e3, 3),
                   "total_ms": round(total * 1e3, 3)}
-        print(json.dumps(record, separators=(",", ":")))
+        print(json.dumps(record, separators=(",", ":")), file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK
 
 
@@ -898,7 +966,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="OUT.png: a picture (or a sequence, with --frames); OUT.mp4: the performance as a video "
                         "with its sound (H.264 + AAC), frames at t = FROM + i/FPS, following its camera shots "
-                        "unless --camera is given; OUT.wav: its sound alone (48 kHz, 16-bit stereo)")
+                        "unless --camera is given; OUT.wav: its sound alone (48 kHz, 16-bit stereo); "
+                        "-: one PNG to standard output (the summary then goes to standard error)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
@@ -932,7 +1001,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "not at all.")
     p.add_argument("file", metavar="SEED", help=SEED_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
-                   help="scene file: .json (scenegen's scene JSON; - for standard output), .glb or .gltf (glTF 2.0)")
+                   help="scene file: .json (scenegen's scene JSON), .glb or .gltf (glTF 2.0); - for standard "
+                        "output, in the --format given")
+    p.add_argument("--format", choices=("json", "glb", "gltf"), default="json",
+                   help="what -o - writes to standard output (default json)")
     p.add_argument("--inline", action="store_true", help="scene JSON: arrays as plain numbers instead of base64")
     p.add_argument("--separate-bin", action="store_true", help=".gltf: write the buffer beside it as a .bin "
                    "instead of embedding it")
@@ -948,7 +1020,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--heightmap", metavar="PATH", help="also write the terrain heights: .png (16-bit), .r16/.raw "
                    "(16-bit little-endian), .exr (32-bit float) or .npy; a side-car PATH.json says how to read it")
     p.add_argument("--tiles", type=int, default=1, metavar="N", help="heightmap as N×N seamless tiles (N must "
-                   "divide resolution − 1)")
+                   f"divide resolution − 1; at most {MAX_TILES})")
     p.add_argument("--engine", choices=("unity", "unreal"), help="heightmap resampled to a size that engine's "
                    "terrain accepts (Unity 2^k + 1, Unreal's recommended sizes), with its normal, colour and splat "
                    "maps beside it and the engine's scale settings in the side-car")
@@ -1064,26 +1136,52 @@ def _find_inputs(args: argparse.Namespace) -> None:
         args.files = [resolve(f) for f in args.files]
 
 
+def _stdout_gone() -> None:
+    """After a failed write to standard output, nothing more is tried there (not even at exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from .fileio import terminate_on_sigterm
+
+    terminate_on_sigterm()
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         try:
             _find_inputs(args)
-            return run(args)
+            code = run(args)
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            return code
         finally:       # the progress line goes before any message is printed
             progress = getattr(args, "progress", None)
             if progress is not None:
                 progress.close()
     except CommandError as err:
-        print(err if err.located else f"scenegen: {err}", file=sys.stderr)
+        text = str(err) if err.located else f"scenegen: {err}"
+        print(printable(text, newlines=True), file=sys.stderr)
         return err.code
+    except OutputError as err:
+        if "standard output" in str(err):
+            _stdout_gone()
+        print(printable(f"scenegen: {err}"), file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("scenegen: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_FAILED
+    except OSError as err:        # printing to a closed or full standard output
+        if err.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF):
+            _stdout_gone()
+            print(f"scenegen: standard output: cannot write ({err.strerror or err})", file=sys.stderr)
+            return EXIT_FAILED
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,23 +11,28 @@ import os
 import re
 import types
 import typing
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
 
+from .fileio import ReadRefused, read_limited
+from .safetext import printable
 from .spec import LIMITS, SeedSpec
 
-__all__ = ["Problem", "SeedError", "load_seed", "parse_seed", "spec_from_data", "spec_to_data",
-           "spec_hash", "presets", "PRESET_DIR", "field_key", "spec_fields", "Override", "parse_set",
-           "apply_overrides"]
+__all__ = ["Problem", "SeedError", "SeedWarning", "load_seed", "parse_seed", "spec_from_data", "spec_to_data",
+           "spec_hash", "presets", "PRESET_DIR", "field_key", "spec_fields", "seed_sources", "MAX_FILES", "Override",
+           "parse_set", "apply_overrides"]
 
 PRESET_DIR = Path(__file__).with_name("presets")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _MAX_NODES = 200_000      # after alias expansion: stops "billion laughs" documents
 _MAX_DEPTH = 64
 _MAX_STR = 10_000
+MAX_FILES = 64            # files in one seed file's whole `extends` graph, each read once
+_MAX_NAME = 4096          # bytes of an `extends` path
 _SAFE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
@@ -41,8 +46,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}: " if self.line else f"{self.file}: "
-        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+        # Every part may come from the file (its name, its keys, its values): escaped, so that a key
+        # cannot move the cursor or retitle the terminal that shows the message.
+        file, path, message = printable(self.file), printable(self.path), printable(self.message)
+        where = f"{file}:{self.line}:{self.col}: " if self.line else f"{file}: "
+        return f"{where}{path}: {message}" if path else f"{where}{message}"
 
 
 class SeedError(ValueError):
@@ -51,6 +59,64 @@ class SeedError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class SeedWarning(UserWarning):
+    """A seed file that loads but almost certainly says something other than it seems to; str() is one
+    located line `file:line:col: key: warning: …`."""
+
+
+# ----------------------------------------------------------------------------- YAML 1.2 core scalars
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with the YAML 1.2 core schema's plain scalars instead of YAML 1.1's: `017` is
+    17, `0o17` is 15, `0x1F` is 31, `1e6` is a number; `1:30`, `0b101`, `yes`, `off` and dates are text
+    (the validator then says what it expected). Merge keys are still recognised, to be refused by name."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+              r"|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    ("merge", r"^(?:<<)$", "<"),
+]:
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+
+_INT_TEXT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_TEXT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_COMMENTED_COLOR = re.compile(r"^[ \t]*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
+
+
+def _core_scalar(tag: str, text: str) -> Any:
+    """A YAML 1.2 core scalar (null, bool, int, float); ValueError when `text` is not one."""
+    if tag == "null":
+        if text in ("", "~", "null", "Null", "NULL"):
+            return None
+    elif tag == "bool":
+        if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            return text.lower() == "true"
+    elif tag == "int":
+        if _INT_TEXT.match(text):
+            sign = -1 if text[0] == "-" else 1
+            body = text.lstrip("+-")
+            base = {"0o": 8, "0x": 16}.get(body[:2], 10)
+            return sign * int(body[2:] if base != 10 else body, base)
+    elif tag == "float":
+        low = text.lower()
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        if low == ".nan":
+            return math.nan
+        if _FLOAT_TEXT.match(text):
+            return float(text)
+        if _INT_TEXT.match(text):
+            return float(_core_scalar("int", text))
+    raise ValueError(f"{text[:40]!r} is not a YAML 1.2 {tag}")
 
 
 # ------------------------------------------------------------------------------------ located values
@@ -73,11 +139,32 @@ def _problem(node: _Node, path: str, message: str, at_key: bool = False) -> Prob
 class _Builder:
     """Turns a composed YAML node graph into _Node trees, refusing unsafe or ambiguous YAML."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = "", count: int = 0):
         self.file = file
-        self.count = 0
+        self.count = count           # values built so far, in this file and those already read
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.lines = text.split("\n")
         self.constructor = yaml.constructor.SafeConstructor()
+
+    def _note_empty(self, node: yaml.Node, path: str) -> None:
+        """An empty value followed by `#rrggbb` on its line: a colour YAML read as a comment."""
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value == ""
+                and node.start_mark.line < len(self.lines)):
+            return
+        m = _COMMENTED_COLOR.match(self.lines[node.start_mark.line][node.start_mark.column:])
+        if m:
+            self.warnings.append(Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path,
+                                         f"warning: {m.group(1)} here is a YAML comment, so this value is "
+                                         f"empty (the default is used); quote the colour: \"{m.group(1)}\""))
+
+    def _note_number(self, node: yaml.ScalarNode, path: str) -> None:
+        text = node.value.lstrip("+-")
+        if node.style is None and len(text) > 1 and text[0] == "0" and text.isdigit():
+            self.warnings.append(Problem(
+                self.file, node.start_mark.line + 1, node.start_mark.column + 1, path,
+                f"warning: {node.value} is read as the decimal {int(node.value)} (YAML 1.2; a YAML 1.1 "
+                f"reader takes a leading 0 for octal): write {int(node.value)}, or 0o{text[1:]} for octal"))
 
     def build(self, node: yaml.Node, path: str, depth: int = 0) -> _Node:
         self.count += 1
@@ -119,17 +206,27 @@ class _Builder:
                     self.problems.append(Problem(self.file, kline, kcol, sub,
                                                  f"duplicate key (first given at line {first.key_line})"))
                     continue
+                self._note_empty(value_node, sub)
                 child = self.build(value_node, sub, depth + 1)
                 child.key_line, child.key_col = kline, kcol
                 out[key] = child
             return _Node(out, self.file, line, col)
         if isinstance(node, yaml.SequenceNode):
-            items = [self.build(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)]
+            items = []
+            for i, item in enumerate(node.value):
+                self._note_empty(item, f"{path}[{i}]")
+                items.append(self.build(item, f"{path}[{i}]", depth + 1))
             return _Node(items, self.file, line, col)
+        short = node.tag[len("tag:yaml.org,2002:"):]
         try:
-            value = self.constructor.construct_object(node, deep=True)
+            if short in ("null", "bool", "int", "float"):
+                value = _core_scalar(short, node.value)
+                if short == "int":
+                    self._note_number(node, path)
+            else:
+                value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.problems.append(Problem(self.file, line, col, path, f"unreadable value ({exc})"))
+            self.problems.append(Problem(self.file, line, col, path, f"unreadable value ({_one_line(exc)})"))
             value = _SKIP
         return _Node(value, self.file, line, col)
 
@@ -154,14 +251,26 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _compose(text: str, file: str, problems: list[Problem]) -> _Node | None:
+class _Graph:
+    """The work of one load: every file of the `extends` graph read and folded once, values counted
+    across all of them, so that files extending each other cannot multiply the work."""
+
+    def __init__(self) -> None:
+        self.trees: dict[Path, _Node] = {}       # resolved path → its tree with its own extends folded in
+        self.files: list[Path] = []              # in the order first read
+        self.nodes = 0
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+
+def _compose(text: str, file: str, graph: _Graph) -> _Node | None:
     """Parse one YAML document into a _Node tree.
 
-    Problems that still leave a usable tree (duplicate keys, tags) go to `problems`, so validation can
-    report everything at once; the rest raise SeedError.
+    Problems that still leave a usable tree (duplicate keys, tags) go to `graph.problems`, so validation
+    can report everything at once; the rest raise SeedError.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -176,14 +285,16 @@ def _compose(text: str, file: str, problems: list[Problem]) -> _Node | None:
         raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
     if root is None:
         return None
-    builder = _Builder(file)
+    builder = _Builder(file, text, graph.nodes)
     try:
         tree = builder.build(root, "")
     except _Abort as abort:
         raise SeedError([abort.problem]) from None
     except RecursionError:
         raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
-    problems.extend(builder.problems)
+    graph.nodes = builder.count
+    graph.problems.extend(builder.problems)
+    graph.warnings.extend(builder.warnings)
     return tree
 
 
@@ -194,25 +305,17 @@ def _one_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------- reading + extends
 
 def _read_text(path: Path, shown: str, at: Problem | None = None) -> str:
-    """Read a seed file as UTF-8 text, refusing binaries and oversized files before reading them whole."""
+    """Read a seed file as UTF-8 text: a regular file only (no device, FIFO or socket), at most the size
+    limit plus one byte read; binaries refused."""
     def fail(message: str) -> SeedError:
         if at is not None:
             return SeedError([dataclasses.replace(at, message=f"{message}: {shown}")])
         return SeedError([Problem(shown, 0, 0, "", message)])
 
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise fail("is a directory, not a seed file")
-        if size > LIMITS["file.bytes"]:
-            raise fail(f"file is {size} bytes, above the limit of {LIMITS['file.bytes']} bytes")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except OSError as exc:
-        raise fail(f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > LIMITS["file.bytes"]:
-        raise fail(f"file is above the limit of {LIMITS['file.bytes']} bytes")
+        data = read_limited(path, LIMITS["file.bytes"], what="seed file")
+    except ReadRefused as refused:
+        raise fail(refused.reason) from None
     if b"\0" in data:
         raise fail("is a binary file, not YAML text")
     try:
@@ -232,9 +335,15 @@ def _resolve_extends(node: _Node, base_dir: Path | None, path: str) -> Path:
     name = node.value
     if not isinstance(name, str) or not name:
         raise SeedError([_problem(node, path, "expected a preset name or a file path")])
+    if "\0" in name:
+        raise SeedError([_problem(node, path, "the file name holds a NUL byte")])
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise SeedError([_problem(node, path, "the file name is not valid Unicode (a lone surrogate)")])
+    if len(name.encode("utf-8")) > _MAX_NAME:
+        raise SeedError([_problem(node, path, f"the file name is longer than {_MAX_NAME} bytes")])
     if "/" not in name and "\\" not in name and not name.endswith((".yaml", ".yml")):
         candidate = PRESET_DIR / f"{name}.yaml"
-        if candidate.is_file():
+        if name in presets():
             return candidate
         raise SeedError([_problem(node, path, f"no bundled preset named {name!r} "
                                   f"(presets: {', '.join(presets()) or 'none'}; a file needs .yaml)")])
@@ -244,19 +353,29 @@ def _resolve_extends(node: _Node, base_dir: Path | None, path: str) -> Path:
     return candidate
 
 
-def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path],
-               problems: list[Problem]) -> _Node:
-    """Compose a document and fold its `extends:` chain underneath it."""
-    tree = _compose(text, file, problems)
+def _resolved(target: Path, item: _Node, where: str) -> Path:
+    try:
+        return target.resolve()
+    except RuntimeError:    # Python < 3.13 on a symlink loop
+        raise SeedError([_problem(item, where, f"a symlink loop (a link that leads back to itself): {target}")]) \
+            from None
+    except OSError as exc:
+        raise SeedError([_problem(item, where, f"cannot read ({exc.strerror or exc}): {target}")]) from None
+
+
+def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path], graph: _Graph) -> _Node:
+    """Compose a document and fold its `extends:` graph underneath it (each file read once)."""
+    tree = _compose(text, file, graph)
     if tree is None:
         raise SeedError([Problem(file, 1, 1, "", "file is empty (a seed file is a mapping; "
                                  "`seed: 1` alone is enough)")])
     if tree.value is _SKIP and problems:    # the whole document was refused (a tag on it): say why, once
         raise SeedError(list(problems))
     if not isinstance(tree.value, dict):
-        kind = "a list" if isinstance(tree.value, list) else f"a single value ({_describe_value(tree.value)})"
+        # Not a seed file at all, perhaps (`extends: /etc/passwd`): say what it is, never quote it.
+        kind = "a list" if isinstance(tree.value, list) else f"a single value (a {_kind_name(tree.value)})"
         raise SeedError([_problem(tree, "", f"the document is {kind}, expected a mapping of keys "
-                                  "such as seed:, terrain:, stage:")])
+                                  "such as seed:, terrain:, stage: (is it a seed file?)")])
     ext = tree.value.pop("extends", None)
     if ext is None:
         return tree
@@ -265,15 +384,21 @@ def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path],
     for i, item in enumerate(names):
         where = f"extends[{i}]" if isinstance(ext.value, list) else "extends"
         target = _resolve_extends(item, base_dir, where)
-        resolved = target.resolve()
+        resolved = _resolved(target, item, where)
         if resolved in chain:
             loop = " → ".join(p.name for p in [*chain[chain.index(resolved):], resolved])
             raise SeedError([_problem(item, where, f"extends cycle: {loop}")])
         if len(chain) >= LIMITS["extends.depth"]:
             raise SeedError([_problem(item, where, f"extends chain deeper than {LIMITS['extends.depth']}")])
-        at = _problem(item, where, "")
-        parent_text = _read_text(target, str(target), at=at)
-        parent = _load_tree(parent_text, str(target), target.parent, [*chain, resolved], problems)
+        parent = graph.trees.get(resolved)
+        if parent is None:
+            if len(graph.files) >= MAX_FILES:
+                raise SeedError([_problem(item, where, f"the extends graph reaches more than {MAX_FILES} files")])
+            graph.files.append(target)
+            at = _problem(item, where, "")
+            parent_text = _read_text(target, str(target), at=at)
+            parent = _load_tree(parent_text, str(target), target.parent, [*chain, resolved], graph)
+            graph.trees[resolved] = parent
         merged = parent if merged is None else _merge(merged, parent)
     return _merge(merged, tree) if merged is not None else tree
 
@@ -319,6 +444,30 @@ def _describe_value(value: Any) -> str:
     if value is _SKIP:
         return "a value that cannot be read"
     return f"a YAML {type(value).__name__} value"
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "text" if isinstance(value, str) else "value"
+
+
+def _hint(value: Any, tp: Any) -> str:
+    """Why a text the user meant as a number or a boolean is text (YAML 1.2 core rules)."""
+    if not isinstance(value, str):
+        return ""
+    if tp is bool and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+        return " (write true or false: YAML 1.2 reads yes/no/on/off as text)"
+    if tp in (int, float):
+        if re.fullmatch(r"[-+]?\d+(:[0-5]?\d)+(\.\d*)?", value):
+            return " (YAML 1.2 has no base-60 numbers: write it in plain units, e.g. 90 for 1:30)"
+        if re.fullmatch(r"[-+]?0b[01_]+", value):
+            return " (YAML 1.2 has no binary numbers: write it in decimal)"
+        if re.fullmatch(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?", value) and "_" in value:
+            return " (YAML 1.2 numbers have no _ separators)"
+    return ""
 
 
 def _describe_type(tp: Any) -> str:
@@ -442,10 +591,14 @@ class _Validator:
         if tp is bool:
             if isinstance(v, bool):
                 return v
-            self.fail(node, path, f"{_describe_value(v)} is not true or false")
+            self.fail(node, path, f"{_describe_value(v)} is not true or false{_hint(v, tp)}")
             return _BAD
         if tp is str:
             if isinstance(v, str):
+                if any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+                    self.fail(node, path, "the text holds a lone surrogate (an escape such as \\ud800 that "
+                                          "is no Unicode character)")
+                    return _BAD
                 if len(v) > _MAX_STR:
                     self.fail(node, path, f"text of {len(v)} characters is above the limit of {_MAX_STR}")
                     return _BAD
@@ -454,11 +607,15 @@ class _Validator:
             return _BAD
         if tp in (int, float):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                self.fail(node, path, f"{_describe_value(v)} is not {_describe_type(tp)}")
+                self.fail(node, path, f"{_describe_value(v)} is not {_describe_type(tp)}{_hint(v, tp)}")
                 return _BAD
             if tp is int and isinstance(v, float):
-                self.fail(node, path, f"{v!r} is not a whole number (expected an integer)")
-                return _BAD
+                # 1e6 is a whole number to JSON Schema (and to whoever wrote it): accepted as one.
+                if math.isfinite(v) and v.is_integer() and abs(v) <= 2 ** 53:
+                    v = int(v)
+                else:
+                    self.fail(node, path, f"{v!r} is not a whole number (expected an integer)")
+                    return _BAD
             if isinstance(v, float) and not math.isfinite(v):
                 self.fail(node, path, f"{v!r} is not a finite number")
                 return _BAD
@@ -618,10 +775,12 @@ def _range_text(meta: dict) -> str:
     return f"expected at most {hi}"
 
 
-def _validate(tree: _Node, earlier: list[Problem] | None = None) -> SeedSpec:
+def _validate(tree: _Node, graph: _Graph | None = None) -> SeedSpec:
     validator = _Validator()
     spec = validator.section(tree, SeedSpec, "")
-    problems = [*(earlier or []), *validator.problems]
+    problems = [*(graph.problems if graph else []), *validator.problems]
+    for w in graph.warnings if graph else []:      # before any error: they often explain it
+        warnings.warn(SeedWarning(str(w)), stacklevel=3)
     if problems:
         problems.sort(key=lambda p: (p.file, p.line, p.col))
         raise SeedError(problems)
@@ -639,18 +798,39 @@ def parse_seed(text: str, file: str = "<string>", base_dir: str | os.PathLike | 
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise SeedError([Problem(file, 0, 0, "", "is not valid Unicode text")])
     base = Path(base_dir) if base_dir is not None else None
-    chain = [Path(file).resolve()] if base is not None else []
-    problems: list[Problem] = []
-    return _validate(_load_tree(text, file, base, chain, problems), problems)
+    graph = _Graph()
+    chain = [_self_path(Path(file), file)] if base is not None else []
+    return _validate(_load_tree(text, file, base, chain, graph), graph)
+
+
+def _self_path(p: Path, shown: str) -> Path:
+    try:
+        return p.resolve()
+    except (RuntimeError, OSError):
+        raise SeedError([Problem(shown, 0, 0, "", "a symlink loop (a link that leads back to itself)")]) from None
 
 
 def load_seed(path: str | os.PathLike) -> SeedSpec:
-    """Load, merge and validate a seed file; raises SeedError whose lines read `file:line:col: key: what`."""
+    """Load, merge and validate a seed file; raises SeedError whose lines read `file:line:col: key: what`.
+    What the file almost certainly did not mean (a `#rrggbb` left unquoted) comes as a SeedWarning."""
     p = Path(path)
-    shown = os.fspath(path)
+    shown = os.fsdecode(os.fspath(path))
     text = _read_text(p, shown)
-    problems: list[Problem] = []
-    return _validate(_load_tree(text, shown, p.parent, [p.resolve()], problems), problems)
+    graph = _Graph()
+    return _validate(_load_tree(text, shown, p.parent, [_self_path(p, shown)], graph), graph)
+
+
+def seed_sources(path: str | os.PathLike) -> list[Path]:
+    """The seed file and every file its `extends` graph reads, each once, in the order read; as far as
+    they can be read (the files up to a bad one, when one is bad)."""
+    p = Path(path)
+    graph = _Graph()
+    try:
+        text = _read_text(p, os.fsdecode(os.fspath(path)))
+        _load_tree(text, os.fsdecode(os.fspath(path)), p.parent, [_self_path(p, str(p))], graph)
+    except SeedError:
+        pass
+    return [p, *graph.files]
 
 
 def _from_data(value: Any, file: str) -> _Node:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .fileio import OutputSet
 
 __all__ = ["frame_times", "frame_count", "VideoWriter", "StreamInfo", "Probe", "probe", "VideoError"]
 
@@ -72,10 +73,9 @@ class VideoWriter:
         self.fps = _rate(fps)
         self.frames = 0
         self.encode_ms = 0.0
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.mp4", dir=folder)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        # The one all-or-nothing writer (scenegen.fileio): the encoder writes a temporary by name.
+        self._set = OutputSet()
+        self._tmp = self._set.reserve(self.path)
         self._out: Any = None
         try:
             self._out = av.open(str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
@@ -162,8 +162,7 @@ class VideoWriter:
             self._discard()
             raise VideoError(f"the encoder failed: {type(err).__name__}: {err}") from err
         self.encode_ms += (time.perf_counter() - t0) * 1e3
-        os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.path)
+        self._set.commit()
         return self.path
 
     def abort(self) -> None:
@@ -178,10 +177,7 @@ class VideoWriter:
             except Exception:
                 pass
             self._out = None
-        try:
-            self._tmp.unlink()
-        except FileNotFoundError:
-            pass
+        self._set.abort()
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,13 @@ def test_export_refuses_bad_input_without_writing(tmp_path: Path) -> None:
     seed.write_text("seed: 1\n")
     r = run("export", str(seed), "-o", str(tmp_path / "s.obj"))
     assert r.returncode == 2 and "unknown output type" in r.stderr
+    # A missing folder is made; a file where a folder should be is refused before any work, naming it.
     r = run("export", str(seed), "-o", str(tmp_path / "no" / "such" / "dir.json"))
-    assert r.returncode == 1 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 0 and (tmp_path / "no" / "such" / "dir.json").is_file()
+    (tmp_path / "plain").write_text("a file")
+    r = run("export", str(seed), "-o", str(tmp_path / "plain" / "x.json"))
+    assert r.returncode == 2 and f"{tmp_path / 'plain'}: is not a folder" in r.stderr
+    assert "Traceback" not in r.stderr and "Wrote" not in r.stdout
 
 
 def test_schema_command_prints_the_shipped_schemas() -> None:

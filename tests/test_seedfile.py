@@ -172,7 +172,7 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["seed: !!python/object/apply:os.system ['echo hi']\n",
                                   "seed: !!python/name:os.system\n", "name: !custom x\n",
-                                  "seed: !!binary aGVsbG8=\n", "seed: 2001-12-14\n"])
+                                  "seed: !!binary aGVsbG8=\n"])
 def test_tags_and_non_plain_values_are_refused(tmp_path: Path, text: str) -> None:
     m = one(text, tmp_path)
     assert m["path"] in ("seed: ", "name: ")

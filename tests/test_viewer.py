@@ -290,6 +290,7 @@ def test_watcher_sees_content_changes_only(tmp_path: Path) -> None:
     seed = tmp_path / "s.yaml"
     seed.write_text("seed: 1\nextends: base.yaml\n")
     w = SeedWatcher(seed)
+    w.wait()                                                    # what it extends is found off this thread
     assert [p.name for p in w.files] == ["s.yaml", "base.yaml"]
     assert not w.poll()
     os.utime(seed, ns=(1, 1))                                   # touched, not changed
@@ -303,6 +304,7 @@ def test_watcher_sees_content_changes_only(tmp_path: Path) -> None:
     seed.write_text("seed: 2\nextends: [base.yaml, cosmos]\n")  # a new dependency is watched from now on
     os.utime(seed, ns=(4_000_000_000, 4_000_000_000))
     assert w.poll()
+    w.wait()
     assert [p.name for p in w.files] == ["s.yaml", "base.yaml", "cosmos.yaml"]
     seed.unlink()
     assert w.poll()                                             # vanished (an editor mid-save): a change

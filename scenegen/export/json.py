@@ -6,6 +6,7 @@ import base64
 import binascii
 import dataclasses
 import json
+import math
 import os
 import re
 import types
@@ -17,13 +18,16 @@ from typing import Any, Union
 import numpy as np
 
 from .. import __version__
-from ..fileio import write_output
+from ..fileio import ReadRefused, read_limited, write_output
 from ..model import check_arrays
-from ..seedfile import SeedError, spec_from_data, spec_to_data
+from ..safetext import printable
+from ..seedfile import SeedError, spec_from_data, spec_hash, spec_to_data
 from ..spec import SeedSpec
 
 __all__ = ["FORMAT", "SceneFormatError", "scene_to_data", "scene_from_data", "dumps_scene", "scene_chunks",
-           "export_json", "load_scene", "scene_keys", "keys_markdown"]
+           "export_json", "load_scene", "scene_keys", "keys_markdown", "MAX_SCENE_BYTES"]
+
+MAX_SCENE_BYTES = 2 << 30       # load_scene reads at most this much (the largest scene's JSON is far less)
 
 FORMAT = "scenegen.scene/1"
 HEADER = {
@@ -34,7 +38,10 @@ HEADER = {
 
 
 class SceneFormatError(ValueError):
-    """A file that is not a scene JSON this version can read."""
+    """A file that is not a scene JSON this version can read; str() is one line (escaped)."""
+
+    def __init__(self, message: str):
+        super().__init__(printable(message))
 
 
 # ------------------------------------------------------------------------------------------- encode
@@ -141,11 +148,14 @@ def _decode_array(data: Any, meta: dict, where: str) -> np.ndarray:
     if data["dtype"] != dtype.name:
         raise SceneFormatError(f"{where}: dtype {data['dtype']!r}, expected {dtype.name}")
     shape = data["shape"]
-    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
-        raise SceneFormatError(f"{where}: bad shape {shape!r}")
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    if (not isinstance(shape, list) or len(shape) != len(meta["shape"])
+            or not all(type(n) is int and 0 <= n < 1 << 40 for n in shape)):
+        raise SceneFormatError(f"{where}: bad shape {str(shape)[:80]} (expected {len(meta['shape'])} sizes)")
+    count = math.prod(shape)        # Python integers: no overflow, and compared before any allocation
     raw = data["data"]
     if isinstance(raw, str):
+        if len(raw) != 4 * ((count * dtype.itemsize + 2) // 3):
+            raise SceneFormatError(f"{where}: {len(raw)} characters of base64 for shape {shape}")
         try:
             buf = base64.b64decode(raw, validate=True)
         except ValueError:
@@ -156,9 +166,22 @@ def _decode_array(data: Any, meta: dict, where: str) -> np.ndarray:
     elif isinstance(raw, list):
         if len(raw) != count:
             raise SceneFormatError(f"{where}: {len(raw)} values for shape {shape}")
-        arr = np.array(raw, dtype=np.float64 if dtype.kind == "f" else np.int64).astype(dtype)
+        kind = (int, float) if dtype.kind == "f" else (int,)
+        if not all(type(v) in kind for v in raw):
+            raise SceneFormatError(f"{where}: the data holds something other than {dtype.name} numbers")
+        try:
+            arr = np.array(raw, dtype=np.float64 if dtype.kind == "f" else np.int64)
+        except OverflowError:
+            raise SceneFormatError(f"{where}: a value is out of range for {dtype.name}") from None
+        if dtype.kind != "f":
+            info = np.iinfo(dtype)
+            if arr.size and (arr.min() < info.min or arr.max() > info.max):
+                raise SceneFormatError(f"{where}: a value is out of range for {dtype.name}")
+        arr = arr.astype(dtype)
     else:
         raise SceneFormatError(f"{where}: data must be base64 text or a list of numbers")
+    if dtype.kind == "f" and not np.isfinite(arr).all():
+        raise SceneFormatError(f"{where}: holds a value that is not a finite number (NaN or infinity)")
     return arr.reshape(shape)
 
 
@@ -181,7 +204,10 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
                 raise SceneFormatError(f"{where}.{f.name}: missing")
             kwargs[f.name] = _decode(data[f.name], hints[f.name], dict(f.metadata), f"{where}.{f.name}")
         record = tp(**kwargs)
-        check_arrays(record)
+        try:
+            check_arrays(record)
+        except (TypeError, ValueError) as exc:
+            raise SceneFormatError(f"{where}: {exc}") from None
         return record
     if origin in (Union, types.UnionType):
         args = typing.get_args(tp)
@@ -216,7 +242,13 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
     if tp is float:
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise SceneFormatError(f"{where}: expected a number")
-        return float(data)
+        try:
+            number = float(data)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise SceneFormatError(f"{where}: not a finite number")
+        return number
     if tp is int:
         if isinstance(data, bool) or not isinstance(data, int):
             raise SceneFormatError(f"{where}: expected an integer")
@@ -228,6 +260,8 @@ def _decode(data: Any, tp: Any, meta: dict, where: str) -> Any:
     if tp is str:
         if not isinstance(data, str):
             raise SceneFormatError(f"{where}: expected a string")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in data):
+            raise SceneFormatError(f"{where}: the text holds a lone surrogate")
         return data
     raise TypeError(f"unsupported scene field type {tp!r} at {where}")
 
@@ -239,18 +273,72 @@ def scene_from_data(data: Any) -> Any:
     if not isinstance(data, dict):
         raise SceneFormatError("not a scene: expected a JSON object")
     if data.get("format") != FORMAT:
-        raise SceneFormatError(f"not a {FORMAT} file (format is {data.get('format')!r})")
-    return _decode(data, Scene, {}, "scene")
+        shown = data.get("format")
+        raise SceneFormatError(f"not a {FORMAT} file (format is "
+                               f"{repr(shown)[:60] if isinstance(shown, (str, type(None))) else 'not a string'})")
+    try:
+        scene = _decode(data, Scene, {}, "scene")
+        _check_scene(scene)
+    except SceneFormatError:
+        raise
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError) as exc:
+        raise SceneFormatError(f"scene: not a consistent scene ({type(exc).__name__}: {exc})") from None
+    except RecursionError:
+        raise SceneFormatError("scene: nested too deeply") from None
+    return scene
+
+
+def _check_scene(scene: Any) -> None:
+    """What holds for every generated scene: the stored spec is the one hashed, and sizes agree with it."""
+    t = scene.terrain
+    n = t.resolution
+    if scene.spec_hash != spec_hash(scene.spec):
+        raise SceneFormatError("scene.spec_hash: does not match the stored spec (edited by hand?)")
+    if n != scene.spec.terrain.resolution or t.height_zx.shape != (n, n):
+        raise SceneFormatError(f"scene.terrain.resolution: {n} does not agree with the heights "
+                               f"({t.height_zx.shape[0]}×{t.height_zx.shape[1]}) and the spec "
+                               f"({scene.spec.terrain.resolution})")
+    if tuple(t.size) != tuple(scene.spec.terrain.size):
+        raise SceneFormatError("scene.terrain.size: does not agree with the spec")
+    lo, hi = t.height_range
+    if n and (float(t.height_zx.min()) != lo or float(t.height_zx.max()) != hi):
+        raise SceneFormatError("scene.terrain.height_range: is not the heights' range")
+    if len(scene.audience) != len(scene.spec.audience):
+        raise SceneFormatError(f"scene.audience: {len(scene.audience)} groups, the spec has "
+                               f"{len(scene.spec.audience)}")
+    for i, (group, asked) in enumerate(zip(scene.audience, scene.spec.audience)):
+        if len(group.pos_i) > asked.count:
+            raise SceneFormatError(f"scene.audience[{i}]: {len(group.pos_i)} figures, more than the "
+                                   f"{asked.count} asked")
+
+
+def _no_constant(name: str) -> Any:
+    raise SceneFormatError(f"holds {name}, which is not a number JSON allows")
 
 
 def load_scene(path: str | os.PathLike) -> Any:
-    """Read a scene JSON written by export_json back into the identical Scene."""
+    """Read a scene JSON written by export_json back into the identical Scene; every file that is not
+    one raises SceneFormatError (one line)."""
+    shown = os.fsdecode(os.fspath(path))
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SceneFormatError(f"{os.fspath(path)}: cannot read scene JSON ({exc})") from None
-    return scene_from_data(data)
+        raw = read_limited(path, MAX_SCENE_BYTES, what="scene JSON")
+    except ReadRefused as refused:
+        raise SceneFormatError(f"{shown}: {refused.reason}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except SceneFormatError as err:
+        raise SceneFormatError(f"{shown}: {err}") from None
+    except UnicodeDecodeError as exc:
+        raise SceneFormatError(f"{shown}: is not UTF-8 text (byte offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SceneFormatError(f"{shown}: cannot read scene JSON ({exc.msg} at line {exc.lineno} column "
+                               f"{exc.colno})") from None
+    except (ValueError, RecursionError) as exc:    # integers of thousands of digits; nesting
+        raise SceneFormatError(f"{shown}: cannot read scene JSON ({type(exc).__name__})") from None
+    try:
+        return scene_from_data(data)
+    except SceneFormatError as err:
+        raise SceneFormatError(f"{shown}: {err}") from None
 
 
 # ------------------------------------------------------------------------------------------- reference

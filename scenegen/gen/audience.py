@@ -207,7 +207,9 @@ def _place_ring(spec: AudienceGroupSpec, terrain: Terrain, stage: Stage, rng: np
 
     def sample(outer: float, rr: float) -> np.ndarray:
         bounds = _clip((cx - outer, cz - outer, cx + outer, cz + outer), terrain)
-        return poisson_disc(rng, bounds, rr, _annulus(cx, cz, inner, outer, base), batches=_BATCHES)
+        # Work bounded by the count: a region far larger than `count` figures need is sampled coarser.
+        return poisson_disc(rng, bounds, rr, _annulus(cx, cz, inner, outer, base), batches=_BATCHES,
+                            max_cells=max(1 << 16, 64 * count))
 
     if spec.outer is not None:
         outer = spec.outer
@@ -338,7 +340,9 @@ def _place_rows(spec: AudienceGroupSpec, terrain: Terrain, stage: Stage, rng: np
         slots, _, _ = _row_slots(radius, arc, s, 1.0)
         n_rows = int(np.searchsorted(np.cumsum(slots), count)) + 1 if count else 0
         n_rows = min(n_rows, probe)
-        coarse = 1.0
+        # A first row far longer than the count needs (a tiny spacing on a wide circle): coarser slots,
+        # so that the slots drawn stay within the budget whatever the numbers.
+        coarse = max(1.0, float(slots[:n_rows].sum()) / budget)
 
     xs: list[np.ndarray] = []
     zs: list[np.ndarray] = []

@@ -453,15 +453,24 @@ class _Plane(_Metric):
         return out
 
 
-def _grid_shape(width: float, depth: float, cell: float) -> tuple[int, int, float]:
-    """Rows (along z), columns (along x) and cell size, the cell grown if the grid would pass MAX_CELLS."""
+def _grid_shape(width: float, depth: float, cell: float, max_cells: int = MAX_CELLS) -> tuple[int, int, float]:
+    """Rows (along z), columns (along x) and cell size, the cell grown if the grid would pass max_cells.
+
+    Checked in floating point before any integer grid size is formed: a spacing of 1e-9 over a kilometre
+    asks for 10^24 cells, which is never allocated, only clamped."""
+    max_cells = max(1, min(int(max_cells), MAX_CELLS))
+    if not (math.isfinite(width) and math.isfinite(depth) and width > 0 and depth > 0):
+        raise ValueError(f"region must be finite and not empty, not {width} × {depth}")
+    wanted = (depth / cell) * (width / cell)
+    if not math.isfinite(wanted) or wanted > 1e18:     # no exact integer grid size worth forming
+        cell = math.sqrt(width * depth / max_cells)
     h = max(1, math.ceil(depth / cell))
     w = max(1, math.ceil(width / cell))
-    if h * w > MAX_CELLS:
-        cell *= math.sqrt(h * w / MAX_CELLS) * 1.001
+    if h * w > max_cells:
+        cell *= math.sqrt(h * w / max_cells) * 1.001
         h = max(1, math.ceil(depth / cell))
         w = max(1, math.ceil(width / cell))
-        while h * w > MAX_CELLS:      # extremely thin regions: both sides at least one cell
+        while h * w > max_cells:      # extremely thin regions: both sides at least one cell
             cell *= max(1.01, math.sqrt(h * w / MAX_CELLS))
             h = max(1, math.ceil(depth / cell))
             w = max(1, math.ceil(width / cell))
@@ -469,19 +478,23 @@ def _grid_shape(width: float, depth: float, cell: float) -> tuple[int, int, floa
 
 
 def poisson_disc(rng: np.random.Generator, bounds: tuple[float, float, float, float], spacing: float,
-                 inside: Mask | None = None, batches: int = 1) -> np.ndarray:
+                 inside: Mask | None = None, batches: int = 1, max_cells: int = MAX_CELLS) -> np.ndarray:
     """Points (x, z) in bounds = (x0, z0, x1, z1), no two closer than `spacing`; float64 (n, 2).
 
     `inside(x, z)` (elementwise over float64 arrays) clips the region: candidates where it is false
     are never placed. Points come in row-major cell order (z, then x), which is deterministic.
+    `max_cells` bounds the work and memory (a caller that wants n points passes a multiple of n): past it
+    the grid is coarsened, so points come sparser than `spacing` but never closer.
     """
     x0, z0, x1, z1 = (float(b) for b in bounds)
     if not (spacing > 0 and math.isfinite(spacing)):
         raise ValueError(f"spacing must be a positive number, not {spacing}")
     if not (x1 > x0 and z1 > z0):
         return np.zeros((0, 2), dtype=np.float64)
+    if not all(math.isfinite(b) for b in (x0, z0, x1, z1)):
+        raise ValueError(f"bounds must be finite, not {bounds}")
     r = spacing * _PAD_SAFETY
-    h, w, cell = _grid_shape(x1 - x0, z1 - z0, r / math.sqrt(2.0))
+    h, w, cell = _grid_shape(x1 - x0, z1 - z0, r / math.sqrt(2.0), max_cells)
     reach = r / cell
     metric = _Plane(x0, z0, cell, reach * reach, inside)
     return _sample(rng, h, w, reach, _batches(batches), metric)

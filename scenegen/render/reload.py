@@ -1,7 +1,9 @@
 """Hot reload: watch a seed file and the files it extends, and regenerate its scene off the drawing thread.
 
 No GL and no pyglet here: the viewer polls a SeedWatcher on its clock every ~0.25 s, hands changes to a
-Regenerator, and swaps the finished scene in on its own thread (GL resources are made there).
+Regenerator, and swaps the finished scene in on its own thread (GL resources are made there). A poll on the
+drawing thread only stats the watched files and hashes one that changed (a regular file, at most the seed
+file size limit); parsing, to learn what a file extends, happens on a worker thread.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import Any
 import yaml
 
 from ..dream import DreamError
-from ..inputs import load_input
+from ..fileio import ReadRefused, read_limited
+from ..inputs import is_dream, load_input
 from ..rng import seed_to_int
-from ..seedfile import PRESET_DIR, SeedError, spec_to_data
+from ..seedfile import SeedError, seed_sources, spec_to_data
+from ..spec import LIMITS
 
 __all__ = ["seed_dependencies", "SeedWatcher", "Loaded", "load_scene", "Regenerator", "first_line",
            "seed_file_text", "saved_seed_path"]
@@ -39,40 +43,12 @@ def first_line(err: BaseException) -> str:
     return line if isinstance(err, (SeedError, DreamError)) else f"{type(err).__name__}: {line}"
 
 
-def _extends_of(path: Path) -> list[Path]:
-    """Files `path` extends, resolved the way seedfile resolves them; [] when it cannot be read."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return []
-    if not isinstance(data, dict):
-        return []
-    ext = data.get("extends")
-    names = ext if isinstance(ext, list) else [ext] if ext is not None else []
-    out = []
-    for name in names:
-        if not isinstance(name, str) or not name:
-            continue
-        if "/" not in name and "\\" not in name and not name.endswith((".yaml", ".yml")):
-            out.append(PRESET_DIR / f"{name}.yaml")
-        else:
-            p = Path(name)
-            out.append(p if p.is_absolute() else path.parent / p)
-    return out
-
-
 def seed_dependencies(path: str | os.PathLike) -> list[Path]:
-    """The seed file and, recursively, every file it `extends` (presets included), each once, in order."""
-    seen: list[Path] = []
-    todo = [Path(path)]
-    while todo and len(seen) < 64:
-        p = todo.pop(0)
-        key = p.resolve() if p.exists() else p.absolute()
-        if any((q.resolve() if q.exists() else q.absolute()) == key for q in seen):
-            continue
-        seen.append(p)
-        todo.extend(_extends_of(p))
-    return seen
+    """The seed file and every file its `extends` graph reads (presets included), each once, in order,
+    read by the seed loader's own rules (regular files only, bounded); a dream text stands alone."""
+    if is_dream(path):
+        return [Path(path)]
+    return seed_sources(path)
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -84,29 +60,61 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def _digest(path: Path) -> str | None:
+    """The content's hash; a FIFO, a device or an oversized file is never read (its refusal is the
+    "content", so turning a file into one still counts as a change)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+        return hashlib.sha256(read_limited(path, LIMITS["file.bytes"])).hexdigest()
+    except ReadRefused as refused:
+        return None if refused.missing else f"refused: {refused.reason}"
 
 
 class SeedWatcher:
     """Tells when a seed file, or a file it extends, has new content.
 
     Each poll stats every watched file; only a file whose (mtime, size) moved is read and hashed, and only a
-    changed hash counts: saving without an edit (or `touch`) does not regenerate anything.
+    changed hash counts: saving without an edit (or `touch`) does not regenerate anything. Which files are
+    watched (what the seed file extends) is worked out on a worker thread after each change, so a poll
+    never parses anything.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, background: bool = True) -> None:
         self.path = Path(path)
-        self._files: dict[Path, tuple[tuple[int, int] | None, str | None]] = {}
+        self._lock = threading.Lock()
+        self._files: dict[Path, tuple[tuple[int, int] | None, str | None]] = {
+            self.path: (_signature(self.path), _digest(self.path))}
+        self._found: list[Path] | None = None     # a finished scan, not yet installed
+        self._scanning: threading.Thread | None = None
+        self._background = background
         self._rescan()
 
     def _rescan(self) -> None:
+        def scan() -> None:
+            found = seed_dependencies(self.path)
+            with self._lock:
+                self._found = found
+
+        if not self._background:
+            scan()
+            self._install()
+            return
+        if self._scanning is not None and self._scanning.is_alive():
+            return      # its result is picked up by a poll; a change meanwhile was already seen
+        self._scanning = threading.Thread(target=scan, name="scenegen-seed-scan", daemon=True)
+        self._scanning.start()
+
+    def _install(self) -> None:
+        with self._lock:
+            found, self._found = self._found, None
+        if found is None:
+            return
         old = self._files
-        self._files = {}
-        for p in seed_dependencies(self.path):
-            self._files[p] = old.get(p) or (_signature(p), _digest(p))
+        self._files = {p: old.get(p) or (_signature(p), _digest(p)) for p in found}
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """Until the files a seed file extends are known (tests and scripts)."""
+        if self._scanning is not None:
+            self._scanning.join(timeout)
+        self._install()
 
     @property
     def files(self) -> list[Path]:
@@ -114,6 +122,7 @@ class SeedWatcher:
 
     def poll(self) -> bool:
         """True once after any watched file's content changed (or it appeared or vanished)."""
+        self._install()
         changed = False
         for p, (sig, digest) in list(self._files.items()):
             now = _signature(p)
