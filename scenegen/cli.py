@@ -156,6 +156,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("--heightmap and --preview write files: give a file name, not -", EXIT_BAD_INPUT)
     _outputs(args.file, out, heightmap, preview)
     spec = _load(args.file, args)
+    if kind is not None:
+        from .export.limits import refusal
+
+        why = refusal(spec, kind, inline=args.inline, embed=not args.separate_bin, instances=args.instances)
+        if why is not None:
+            raise CommandError(f"{out}: {why}", EXIT_BAD_INPUT)
     planned: list[str | Path] = []
     if out is not None:
         planned.append(out)
@@ -696,7 +702,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     paths = stats.pop("paths")
     info = sys.stderr if args.stats or args.output == "-" else sys.stdout
     if not args.quiet:
-        what = "standard output" if args.output == "-" else paths[0] if len(paths) == 1 else f"{len(paths)} frames, {paths[0]} … {Path(paths[-1]).name}"
+        what = paths[0] if len(paths) == 1 else f"{len(paths)} frames, {paths[0]} … {Path(paths[-1]).name}"
+        what = "standard output" if args.output == "-" else what
         print(f"Wrote {what} ({size[0]}×{size[1]}) in {total:.2f} s", file=info)
     if args.stats:
         figures = sum(len(g.pos_i) for g in scene.audience)

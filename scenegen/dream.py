@@ -847,7 +847,8 @@ class _Deriver:
             return count.default, i, False
         kind, n, a = amount
         value = n if kind == "exact" else _SCALES[count.kind][int(n) - 1]
-        return int(min(max(round(value), 0), _CAPS[count.kind])), a, True
+        # Clamped before rounding: a 400-digit number reads as infinity, which has no integer.
+        return int(round(min(max(value, 0), _CAPS[count.kind]))), a, True
 
     def put_count(self, path: str, count: Count, i: int, j: int, rank: float, said_rank: float | None = None,
                   quote: Any = None) -> None:

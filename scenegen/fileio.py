@@ -266,21 +266,51 @@ def _remove_live() -> None:
             pass
 
 
+_committing = 0                 # commits between their journal and their last rename (any thread)
+_deferred: list[int] = []       # a SIGTERM that came meanwhile: acted on when the last of them ends
+
+
+def _terminate(signum: int) -> None:
+    _remove_live()
+    try:
+        os.write(2, b"scenegen: terminated\n")
+    except OSError:
+        pass
+    os._exit(128 + signum)
+
+
 def terminate_on_sigterm() -> None:
     """On SIGTERM, remove the temporaries being written and exit at once with status 143 (128 + 15).
 
     Exiting from the handler, rather than raising into whatever runs, keeps a traceback from escaping
-    half-finished imports; the renames that commit a set hold SIGTERM back, so they are never cut."""
+    half-finished imports. A commit's journal and renames are never cut: a SIGTERM during them waits until
+    they are done. (Blocking the signal would not do: the kernel hands it to another thread, numpy's say,
+    and Python runs the handler on the main thread all the same.)"""
     def handler(signum: int, frame: Any) -> None:
-        _remove_live()
-        try:
-            os.write(2, b"scenegen: terminated\n")
-        except OSError:
-            pass
-        os._exit(128 + signum)
+        if _committing:
+            _deferred.append(signum)
+            return
+        _terminate(signum)
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
+
+
+class _Commit:
+    """The stretch of a commit that a SIGTERM must not cut."""
+
+    def __enter__(self) -> None:
+        global _committing
+        with _live_lock:
+            _committing += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        global _committing
+        with _live_lock:
+            _committing -= 1
+            last = _committing == 0
+        if last and _deferred:
+            _terminate(_deferred[0])
 
 
 def _is_special(target: Path) -> bool:
@@ -425,27 +455,28 @@ class OutputSet:
         except OSError as exc:
             self.abort()
             raise OutputError(f"{target}: cannot write ({_describe_os(exc)})") from None
+        # The journal and the renames run with SIGTERM held back: they take milliseconds, and a signal in
+        # their middle would leave a mix until the next run (a SIGKILL does: the journal is for that).
         journal = None
-        if len(self._files) > 1:
-            journal = self._journal()
-        # The renames run with SIGTERM and SIGINT held back: they take milliseconds, and a signal in
-        # their middle would leave a mix (a SIGKILL does too: the journal is for that).
-        held = _hold_signals()
-        try:
-            for tmp, target, _ in self._files:
-                os.replace(tmp, target)
-                with _live_lock:
-                    _live.discard(tmp)
-            if journal is not None:
-                os.unlink(journal)
-        except OSError as exc:
-            if journal is not None:
-                _roll_forward(Path(journal))
-            self.abort()
-            raise OutputError(f"{self._files[0][1]}: cannot write ({_describe_os(exc)})") from None
-        finally:
-            _release_signals(held)
-        self._done = True
+        with _Commit():
+            try:
+                if len(self._files) > 1:
+                    journal = self._journal()
+                for tmp, target, _ in self._files:
+                    os.replace(tmp, target)
+                    with _live_lock:
+                        _live.discard(tmp)
+                if journal is not None:
+                    os.unlink(journal)
+            except OutputError:
+                raise
+            except OSError as exc:
+                if journal is not None:
+                    _roll_forward(Path(journal))
+                self.abort()
+                raise OutputError(f"{self._files[0][1]}: cannot write ({_describe_os(exc)})") from None
+            finally:
+                self._done = True
 
     def _journal(self) -> str:
         first = self._files[-1][1]
@@ -546,17 +577,6 @@ class _Checked:
     def __exit__(self, *exc: Any) -> None:
         if exc[0] is None:
             self.close()
-
-
-def _hold_signals() -> Any:
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-
-
-def _release_signals(held: Any) -> None:
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class open_output:

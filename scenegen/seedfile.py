@@ -221,7 +221,7 @@ class _Builder:
         try:
             if short in ("null", "bool", "int", "float"):
                 value = _core_scalar(short, node.value)
-                if short == "int":
+                if short == "int" and isinstance(node, yaml.ScalarNode):
                     self._note_number(node, path)
             else:
                 value = self.constructor.construct_object(node, deep=True)

@@ -344,7 +344,7 @@ def test_kills_during_a_tiles_export_leave_all_old_or_all_new(tmp_path: Path) ->
         err = p.communicate(timeout=120)[1]
         assert b"Traceback" not in err
         if sig == signal.SIGTERM and p.returncode != 0:
-            assert p.returncode == 143 and temporaries(out) == []      # cleaned up at once
+            assert p.returncode == 143 and temporaries(out) == [], (p.pid, k)      # cleaned up at once
         remove_stale(out)                      # what the next run does first
         assert _tile_bytes(out) in sets, "a mix of two exports"
         assert no_temporaries(out)
@@ -362,7 +362,7 @@ def test_load_scene_refuses_malformed_files_with_its_own_error(tmp_path: Path, s
         "huge float": dumps_scene(small_scene).replace(b'"pad_level": ', b'"pad_level": 1e999, "x": ', 1),
         "not utf-8": b'{"format": "\xff"}',
     }
-    for name, data in cases.items():
+    for data in cases.values():
         path.write_bytes(data)
         with pytest.raises(SceneFormatError):
             load_scene(path)
@@ -383,3 +383,30 @@ def test_load_scene_refuses_malformed_files_with_its_own_error(tmp_path: Path, s
             scene_from_data(data)
     with pytest.raises(SceneFormatError, match="not a regular file"):
         load_scene("/dev/zero")
+
+
+# ------------------------------------------------------------------------------------ format limits
+
+def test_size_estimates_are_upper_bounds(small_spec, small_scene) -> None:
+    from scenegen.export.gltf import gltf_bytes
+    from scenegen.export.limits import estimate_bytes
+
+    written = {"json": len(dumps_scene(small_scene)), "inline": len(dumps_scene(small_scene, inline=True)),
+               "glb": len(gltf_bytes(small_scene, True)[0]),
+               "nodes": len(gltf_bytes(small_scene, True, instances="nodes")[0])}
+    for fmt, size in written.items():
+        assert size <= estimate_bytes(small_spec, fmt) <= 4 * size + (4 << 20), fmt
+
+
+@pytest.mark.parametrize("args, limit", [(["-o", "OUT.json", "--inline"], "--inline: about"),
+                                         (["-o", "OUT.gltf"], "buffer embedded"),
+                                         (["-o", "OUT.glb", "--instances", "nodes"], "limit of 1,000,000 nodes")])
+def test_formats_refuse_scenes_past_their_limits_before_generating(tmp_path: Path, capsys, args: list[str],
+                                                                    limit: str) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text("seed: 1\nterrain: {resolution: 4097}\naudience: [{count: 2000000}, {count: 2000000}]\n")
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
+    assert cli.main(["export", str(seed), *args]) == 2          # at once: a 4097² terrain takes a while
+    err = capsys.readouterr().err
+    assert (limit in err and "512 MiB" in err) or "nodes" in limit, err
+    assert list(tmp_path.iterdir()) == [seed]
