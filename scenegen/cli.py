@@ -256,7 +256,9 @@ def refuse_existing(paths: Iterable[str | os.PathLike], force: bool) -> None:
     refusal comes before any work, naming the file (standard output, "-", is never refused)."""
     if force:
         return
-    there = [os.fspath(p) for p in paths if os.fspath(p) != "-" and os.path.lexists(p)]
+    from .fileio import writes_in_place
+
+    there = [os.fspath(p) for p in paths if os.fspath(p) != "-" and os.path.lexists(p) and not writes_in_place(p)]
     if there:
         more = f" (and {len(there) - 1} more of the files to write)" if len(there) > 1 else ""
         raise CommandError(f"{there[0]}: already exists{more}; use --force to replace", EXIT_BAD_INPUT)

@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Union
 
 __all__ = ["ReadRefused", "OutputError", "read_limited", "OutputSet", "open_output", "write_output",
            "write_together", "prepare_output", "same_file", "remove_stale", "terminate_on_sigterm",
-           "TEMP_SUFFIX", "JOURNAL_SUFFIX"]
+           "writes_in_place", "TEMP_SUFFIX", "JOURNAL_SUFFIX"]
 
 TEMP_SUFFIX = ".scenegen-tmp"
 JOURNAL_SUFFIX = ".scenegen-journal"
@@ -311,6 +311,12 @@ class _Commit:
             last = _committing == 0
         if last and _deferred:
             _terminate(_deferred[0])
+
+
+def writes_in_place(path: str | os.PathLike) -> bool:
+    """Whether an output path is a device or a FIFO (through links too): written straight into, never
+    replaced, so nothing there is overwritten in the sense of --force."""
+    return _is_special(Path(os.fspath(path)))
 
 
 def _is_special(target: Path) -> bool:

@@ -369,8 +369,8 @@ def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path], g
     if tree is None:
         raise SeedError([Problem(file, 1, 1, "", "file is empty (a seed file is a mapping; "
                                  "`seed: 1` alone is enough)")])
-    if tree.value is _SKIP and problems:    # the whole document was refused (a tag on it): say why, once
-        raise SeedError(list(problems))
+    if tree.value is _SKIP and graph.problems:  # the whole document was refused (a tag on it): say why, once
+        raise SeedError(list(graph.problems))
     if not isinstance(tree.value, dict):
         # Not a seed file at all, perhaps (`extends: /etc/passwd`): say what it is, never quote it.
         kind = "a list" if isinstance(tree.value, list) else f"a single value (a {_kind_name(tree.value)})"

@@ -219,7 +219,7 @@ def test_output_keeps_mode_follows_links_and_refuses_the_input(tmp_path: Path, c
     out.chmod(0o600)
     link = tmp_path / "link.json"
     link.symlink_to(out.name)
-    assert cli.main(["export", str(seed), "-o", str(link), "-q"]) == 0
+    assert cli.main(["export", str(seed), "-o", str(link), "-q", "--force"]) == 0
     assert link.is_symlink() and (out.stat().st_mode & 0o777) == 0o600 and json.loads(out.read_text())
     as_json = tmp_path / "scene.json"            # YAML reads JSON: a seed file may well be named so
     as_json.write_text(seed.read_text())
@@ -269,7 +269,7 @@ def test_a_file_size_limit_leaves_the_old_file_and_no_temporary(tmp_path: Path) 
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
 
-    r = run("export", str(seed), "-o", str(out), preexec_fn=small_files)
+    r = run("export", str(seed), "-o", str(out), "--force", preexec_fn=small_files)
     assert r.returncode == 1 and f"{out}: cannot write (File too large)" in one_line(r.stderr)
     assert out.read_text() == "previous" and no_temporaries(tmp_path)
 
@@ -309,7 +309,7 @@ def test_a_failed_set_leaves_every_target_as_it_was(tmp_path: Path) -> None:
 
 def _tiles_run(seed: Path, folder: Path) -> list[str]:
     return [sys.executable, "-m", "scenegen", "export", str(seed), "--heightmap", str(folder / "h.png"),
-            "--tiles", "8", "-q"]
+            "--tiles", "8", "-q", "--force"]
 
 
 def _tile_bytes(folder: Path) -> dict[str, bytes]:
