@@ -448,19 +448,18 @@ class OutputSet:
                 fh.close()
             for special in self._special:
                 special.close()
-            for tmp, target, _ in self._files:
-                if tmp in self._reserved:        # written by name: made durable here
-                    fd = os.open(tmp, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
+            for tmp in self._reserved:          # written by name: made durable here
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
         except OutputError:
             self.abort()
             raise
         except OSError as exc:
             self.abort()
-            raise OutputError(f"{target}: cannot write ({_describe_os(exc)})") from None
+            raise OutputError(f"{self._files[0][1]}: cannot write ({_describe_os(exc)})") from None
         # The journal and the renames run with SIGTERM held back: they take milliseconds, and a signal in
         # their middle would leave a mix until the next run (a SIGKILL does: the journal is for that).
         journal = None
