@@ -410,3 +410,18 @@ def test_formats_refuse_scenes_past_their_limits_before_generating(tmp_path: Pat
     err = capsys.readouterr().err
     assert (limit in err and "512 MiB" in err) or "nodes" in limit, err
     assert list(tmp_path.iterdir()) == [seed]
+
+
+@pytest.mark.gl
+def test_render_writes_a_png_to_standard_output(tmp_path: Path) -> None:
+    seed = tmp_path / "s.yaml"
+    seed.write_text("seed: 1\nterrain: {resolution: 17, size: [60, 60]}\naudience: []\nsky: {stars: {count: 50}}\n")
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    r = subprocess.run([sys.executable, "-m", "scenegen", "render", str(seed), "-o", "-", "--size", "64x36"],
+                       capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=300)
+    if r.returncode == 1 and b"cannot render" in r.stderr and os.environ.get("SCENEGEN_REQUIRE_GL") != "1":
+        pytest.skip(f"no OpenGL here: {r.stderr.decode().strip()}")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout[:8] == b"\x89PNG\r\n\x1a\n" and r.stdout[-8:-4] == b"IEND"
+    assert (int.from_bytes(r.stdout[16:20], "big"), int.from_bytes(r.stdout[20:24], "big")) == (64, 36)
+    assert b"standard output" in r.stderr and list(tmp_path.iterdir()) == [seed]
