@@ -84,21 +84,32 @@ class SeedWatcher:
             self.path: (_signature(self.path), _digest(self.path))}
         self._found: list[Path] | None = None     # a finished scan, not yet installed
         self._scanning: threading.Thread | None = None
+        self._busy = False        # a scan is running
+        self._again = False       # and a change came in since it started
         self._background = background
         self._rescan()
 
     def _rescan(self) -> None:
         def scan() -> None:
-            found = seed_dependencies(self.path)
-            with self._lock:
-                self._found = found
+            while True:
+                found = seed_dependencies(self.path)
+                with self._lock:
+                    if self._again:         # changed again while this scan read the files: once more
+                        self._again = False
+                        continue
+                    self._found = found
+                    self._busy = False
+                    return
 
         if not self._background:
             scan()
             self._install()
             return
-        if self._scanning is not None and self._scanning.is_alive():
-            return      # its result is picked up by a poll; a change meanwhile was already seen
+        with self._lock:
+            if self._busy:
+                self._again = True
+                return
+            self._busy = True
         self._scanning = threading.Thread(target=scan, name="scenegen-seed-scan", daemon=True)
         self._scanning.start()
 
