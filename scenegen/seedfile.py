@@ -263,11 +263,12 @@ class _Graph:
         self.warnings: list[Problem] = []
 
 
-def _compose(text: str, file: str, graph: _Graph) -> _Node | None:
+def _compose(text: str, file: str, problems: list[Problem], graph: _Graph | None = None) -> _Node | None:
     """Parse one YAML document into a _Node tree.
 
-    Problems that still leave a usable tree (duplicate keys, tags) go to `graph.problems`, so validation
-    can report everything at once; the rest raise SeedError.
+    Problems that still leave a usable tree (duplicate keys, tags) go to `problems`, so validation can
+    report everything at once; the rest raise SeedError. With `graph`, the values are counted across all
+    the files of one load, and the warnings go there too.
     """
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -285,16 +286,17 @@ def _compose(text: str, file: str, graph: _Graph) -> _Node | None:
         raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
     if root is None:
         return None
-    builder = _Builder(file, text, graph.nodes)
+    builder = _Builder(file, text, graph.nodes if graph is not None else 0)
     try:
         tree = builder.build(root, "")
     except _Abort as abort:
         raise SeedError([abort.problem]) from None
     except RecursionError:
         raise SeedError([Problem(file, 1, 1, "", f"nested too deeply (limit {_MAX_DEPTH} levels)")]) from None
-    graph.nodes = builder.count
-    graph.problems.extend(builder.problems)
-    graph.warnings.extend(builder.warnings)
+    problems.extend(builder.problems)
+    if graph is not None:
+        graph.nodes = builder.count
+        graph.warnings.extend(builder.warnings)
     return tree
 
 
@@ -365,7 +367,7 @@ def _resolved(target: Path, item: _Node, where: str) -> Path:
 
 def _load_tree(text: str, file: str, base_dir: Path | None, chain: list[Path], graph: _Graph) -> _Node:
     """Compose a document and fold its `extends:` graph underneath it (each file read once)."""
-    tree = _compose(text, file, graph)
+    tree = _compose(text, file, graph.problems, graph)
     if tree is None:
         raise SeedError([Problem(file, 1, 1, "", "file is empty (a seed file is a mapping; "
                                  "`seed: 1` alone is enough)")])
