@@ -12,6 +12,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
