@@ -621,7 +621,12 @@ class _Validator:
             if isinstance(v, float) and not math.isfinite(v):
                 self.fail(node, path, f"{v!r} is not a finite number")
                 return _BAD
-            return self.check_range(node, tp(v), meta, path)
+            try:
+                number = tp(v)
+            except OverflowError:       # a 400-digit integer where a float is wanted
+                self.fail(node, path, f"a number of {len(str(abs(v)))} digits is too large")
+                return _BAD
+            return self.check_range(node, number, meta, path)
         if origin is tuple:
             args = typing.get_args(tp)
             if not isinstance(v, list):

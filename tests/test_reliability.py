@@ -167,6 +167,8 @@ def test_yaml_core_numbers() -> None:
     assert [type(w.message) for w in caught] == [SeedWarning]
     assert "017 is read as the decimal 17" in str(caught[0].message) and ":2:" in str(caught[0].message)
     assert parse_seed("seed: 0o17\n").seed == 15
+    with pytest.raises(SeedError, match="400 digits is too large"):     # found by tests/fuzzing.py
+        parse_seed("terrain: {height: " + "9" * 400 + "}\n")
     assert parse_seed("seed: 2001-12-14\n").seed == "2001-12-14"      # a date is text in YAML 1.2
     for text, hint in [("terrain: {height: 1:30}\n", "base-60"), ("terrain: {height: 0b101}\n", "binary"),
                        ("terrain: {pad: {enabled: yes}}\n", "true or false"),
