@@ -441,9 +441,24 @@ def frame_path(out: Path, k: int) -> Path:
     return out.with_name(f"{out.stem}-{k:04d}{out.suffix}")
 
 
+def _named_shot(name: str, scene: Any) -> Any:
+    """--shot NAME: the scene's shot of that name (gen.camera.scene_shot)."""
+    from .gen.camera import scene_shot, shot_names
+    try:
+        return scene_shot(scene, name)
+    except KeyError:
+        raise CommandError(f"--shot {name!r}: no such shot (the scene has {', '.join(shot_names(scene))})",
+                           EXIT_BAD_INPUT) from None
+
+
 def _shot_or_camera(args: argparse.Namespace, scene: Any) -> Any:
-    """--camera's View; without it, the scene's camera, or None (its camera shots) for a performance."""
+    """--camera's View or --shot's camera; without them, the scene's camera, or None (its camera shots) for
+    a performance."""
     from .render.perfpack import performance_of
+    if getattr(args, "shot", None) is not None:
+        if args.camera is not None:
+            raise CommandError("--shot and --camera: give one of them", EXIT_BAD_INPUT)
+        return _named_shot(args.shot, scene)
     if args.camera is None and performance_of(scene) is not None:
         return None
     return _camera(args.camera, scene)
@@ -980,6 +995,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     p.add_argument("--time", type=float, default=0.0, metavar="T", help="scene time, seconds (default 0)")
     p.add_argument("--camera", metavar="x,y,z[:lx,ly,lz[:fov]]", help=camera_help)
+    p.add_argument("--shot", metavar="NAME", help="draw from the scene's shot NAME: stage, performer, audience, "
+                                                  "sphere, sky, flaw or one of the seed file's camera.shots")
     p.add_argument("--frames", type=int, metavar="N", help="write N numbered frames OUT-0000.png … instead")
     p.add_argument("--from", dest="start", type=float, metavar="T0",
                    help=".mp4/.wav: start at T0 seconds of the performance (default 0)")

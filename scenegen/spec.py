@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal, NewType, Union
+from typing import Any, Literal, NewType, Union, get_args
 
 __all__ = [
     "Color", "Vec2", "Vec3", "Range", "Tone", "FORMAT_VERSION", "LIMITS", "SKY_PALETTES",
@@ -471,13 +471,33 @@ class LightsSpec:
 
 # ----------------------------------------------------------------------------------------------- camera
 
+Framing = Literal["stage", "performer", "audience", "sphere", "sky", "flaw"]
+FRAMINGS: tuple[str, ...] = get_args(Framing)
+_FRAMING = ("The view where position or look_at is not given. stage: the whole stage from the front (+z), a "
+            "little above. performer: from the front edge of the stage, looking across the spheres (every one "
+            "in sight, none behind another) and up into the sky. audience: from the performer's mark towards "
+            "the largest crowd, its faces and eyes turned to the stage. sphere: close on the sphere in the "
+            "middle of the arrangement. flaw: close on the flawed sphere (or the smallest). sky: from the "
+            "stage, up into the sky.")
+
+
+@dataclass(frozen=True)
+class ShotSpec:
+    """A named view: a framing, or a position and look-at (`render --shot NAME`, the viewer's number keys,
+    a camera cue's `shot`)."""
+    name: str = param("shot", "The shot's name.")
+    framing: Framing = param("stage", _FRAMING)
+    position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: from `framing`.",
+                                        lo=-1e7, hi=1e7)
+    look_at: Union[Vec3, None] = param(None, "Point looked at; default: from `framing`.", lo=-1e7, hi=1e7)
+    fov: Union[float, None] = param(None, "Vertical field of view, degrees; default: the camera's.", lo=5.0,
+                                    hi=150.0)
+
+
 @dataclass(frozen=True)
 class CameraSpec:
-    """The view the scene opens with."""
-    framing: Literal["stage", "performer"] = param(
-        "stage", "The default view where position or look_at is not given. stage: the whole stage from "
-        "the front (+z), a little above. performer: low at the front edge of the stage, looking across "
-        "the spheres and the stage up into the sky, as the performer would.")
+    """The view the scene opens with, and the scene's named shots."""
+    framing: Framing = param("stage", _FRAMING)
     position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: from `framing`.",
                                         lo=-1e7, hi=1e7)
     look_at: Union[Vec3, None] = param(None, "Point looked at; default: from `framing`.",
@@ -486,6 +506,9 @@ class CameraSpec:
     near: float = param(0.1, "Near clipping distance, metres.", gt=0.0, hi=1e4)
     far: Union[float, None] = param(None, "Far clipping distance; default: fits the whole scene.", gt=0.0,
                                     hi=1e8)
+    shots: tuple[ShotSpec, ...] = param((), "Named shots beside the built-in ones (stage, performer, audience, "
+                                        "sphere, sky, flaw); a name of these replaces the built-in.",
+                                        max_items=32)
 
 
 # ------------------------------------------------------------------------------------------ performance
@@ -685,8 +708,7 @@ class CameraCue:
     kind: Literal["camera"] = param("camera", "The cue's kind.")
     at: float = param(0.0, _AT, lo=0.0, hi=1e6)
     length: float = param(3.0, "How long an eased move takes, in the unit.", lo=0.0, hi=1e5)
-    framing: Literal["stage", "performer"] = param("stage", "The framing, where position or look_at is "
-                                                            "not given (as in `camera`).")
+    framing: Framing = param("stage", "The framing, where position or look_at is not given (as in `camera`).")
     position: Union[Vec3, None] = param(None, "Eye position (x, y, z); default: from `framing`.",
                                         lo=-1e7, hi=1e7)
     look_at: Union[Vec3, None] = param(None, "Point looked at; default: from `framing`.", lo=-1e7, hi=1e7)

@@ -87,12 +87,20 @@ def test_pentatonic_from_c5() -> None:
 def test_arc_in_front_of_the_mark(stage: Stage, count: int) -> None:
     s = props(stage, count=count, arrangement="arc", spread=6.0).spheres
     rel = xz(s.center_i) - np.array(stage.mark)
-    assert np.allclose(np.hypot(rel[:, 0], rel[:, 1]), 6.0, atol=1e-4)
     assert np.all(rel[:, 1] > 0.0)                       # towards the audience (+z), never behind
-    theta = np.arctan2(rel[:, 0], rel[:, 1])
-    assert np.all(np.diff(theta) > 0)                    # left to right, as the audience sees them
-    assert np.allclose(np.diff(theta), np.diff(theta)[0] if count > 1 else 0, atol=1e-5)
-    assert theta[0] == pytest.approx(-theta[-1], abs=1e-5)  # centred on the view axis
+    assert np.all(np.diff(rel[:, 0]) > 0)               # left to right, as the audience sees them
+    assert rel[0, 0] == pytest.approx(-rel[-1, 0], abs=1e-4)  # centred on the view axis
+    # One circle, evenly stepped, bulging towards the audience, at most 60° round.
+    spin = np.array([s.spin_center[0], s.spin_center[2]])
+    bend = np.hypot(*(xz(s.center_i) - spin).T)
+    assert np.allclose(bend, bend[0], atol=1e-4)
+    assert spin[1] + bend[0] == pytest.approx(stage.mark[1] + 6.0, abs=1e-4)   # its middle `spread` ahead
+    if count > 1:
+        theta = np.arctan2(*(xz(s.center_i) - spin).T)
+        assert np.allclose(np.diff(theta), np.diff(theta)[0], atol=1e-5) and theta[-1] - theta[0] <= np.radians(60) + 1e-6
+        # Neighbours stand apart: no sphere hides the next from the front.
+        gap = np.hypot(*np.diff(xz(s.center_i), axis=0).T)
+        assert np.all(gap >= 3.8 * float(s.radius_i.max()) - 1e-4)
 
 
 def test_ring_evenly_around(stage: Stage) -> None:

@@ -190,7 +190,7 @@ def test_key_bindings() -> None:
     assert action_for("R") == "reroll" and action_for("R", shift=True) == "file_seed"
     assert action_for("Q") is None and action_for("Q", ctrl=True) == "quit"
     assert action_for("_0") == action_for("NUM_0") == "reset_view" and action_for("HOME") == "restart"
-    assert action_for("_1") == "focus_stage" and action_for("NUM_5") == "focus_sphere"
+    assert action_for("_1") == action_for("NUM_5") == "shot" and action_for("_5", shift=True) == "focus_sphere"
     assert action_for("BRACKETLEFT") == action_for("MINUS") == "slower"
     assert action_for("BRACKETRIGHT") == action_for("PLUS") == "faster"
     assert {action_for(k) for k, _ in ctl.LAYER_KEYS} == {f"layer:{n}" for _, n in ctl.LAYER_KEYS}
@@ -495,10 +495,15 @@ def test_mouse_and_keys_move_camera_and_clock(viewer) -> None:
     assert viewer.controls.time == 0.0 and viewer.controls.view != home
     viewer.on_key_press(key._0, 0)
     assert viewer.controls.view == home
-    viewer.on_key_press(key._1, 0)
+    viewer.on_key_press(key._1, 0)                 # the first shot: the stage
+    from scenegen.gen.camera import scene_shot, shot_names
+    assert shot_names(viewer.scene)[0] == "stage"
+    stage_shot = View.of(scene_shot(viewer.scene, "stage"))
+    assert close(viewer.controls.view.target, stage_shot.target) and close(viewer.controls.view.eye, stage_shot.eye)
+    viewer.on_key_press(key._3, 0)                 # the third: the audience, from the performer's mark
     st = viewer.scene.stage
-    assert close(viewer.controls.view.target, (st.center[0], st.top, st.center[1]))
-    viewer.on_key_press(key._3, 0)                 # sphere 2
+    assert close(viewer.controls.view.eye, (st.mark[0], st.top + 1.7, st.mark[1]))
+    viewer.on_key_press(key._2, key.MOD_SHIFT)     # Shift+2: sphere 2
     c1 = sphere_centers_at(viewer.scene.props.spheres, viewer.controls.time)[1]
     assert close(viewer.controls.view.target, c1)
     viewer.on_key_press(key.F, 0)

@@ -19,7 +19,8 @@ __all__ = ["Flaw", "Spheres", "Instrument", "Props", "generate_props"]
 # Arc: neighbours at least this far apart in angle, and the crescent never wider than this, so it
 # stays in front of the performer however many spheres there are.
 _ARC_STEP = math.radians(30.0)
-_ARC_MAX = math.radians(160.0)
+_ARC_MAX = math.radians(60.0)
+_ARC_GAP = 3.8                    # neighbours on an arc: centres at least this many radii apart
 # Line: how far in front of the mark the row floats, beyond the largest sphere (an arm's reach).
 _LINE_REACH = 1.2
 # Orbit: tilt of the ring from the horizontal, and one slow turn a minute.
@@ -168,12 +169,18 @@ def _centres(spec: SpheresSpec, stage: Stage, radius: float, rng: np.random.Gene
     up = (0.0, 1.0, 0.0)
     i = np.arange(n, dtype=np.float64)
     if spec.arrangement == "arc":
-        # A crescent centred on the mark, bulging towards the audience (+z): the performer faces it.
-        step = max(_ARC_STEP, 2.0 * math.asin(min(1.0, 1.25 * radius / spec.spread)))
-        span = min(_ARC_MAX, step * (n - 1))
+        # A crescent before the mark, bulging towards the audience (+z): the performer faces it, its
+        # middle `spread` in front of her. Shallow (at most _ARC_MAX round) and no tighter than _ARC_GAP
+        # radii between neighbours, on a wider circle where it takes that: seen from the front, each
+        # sphere stands beside the next rather than behind it.
+        span = min(_ARC_MAX, _ARC_STEP * (n - 1))
+        bend = spec.spread
+        if n > 1:
+            bend = max(bend, _ARC_GAP * radius / (2.0 * math.sin(0.5 * span / (n - 1))))
         theta = -0.5 * span + (span * i / (n - 1) if n > 1 else 0.0 * i)
-        pts = np.stack([mx + spec.spread * np.sin(theta), np.full(n, y), mz + spec.spread * np.cos(theta)], 1)
-        return pts, (mx, y, mz), up, 0.0
+        cz = mz + spec.spread - bend
+        pts = np.stack([mx + bend * np.sin(theta), np.full(n, y), cz + bend * np.cos(theta)], 1)
+        return pts, (mx, y, cz), up, 0.0
     if spec.arrangement == "ring":
         # All around the performer, the first sphere straight in front of her.
         theta = 2.0 * np.pi * i / max(n, 1)

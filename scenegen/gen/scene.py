@@ -88,7 +88,7 @@ def generate(spec: SeedSpec, progress: Progress | None = None) -> Scene:
     # The far plane must reach whatever floats beyond the terrain: sky screens, a dome of eyes.
     reach = max([spec.sky.screens.distance if spec.sky.screens.count else 0.0]
                 + [g.dome_radius for g in spec.audience if g.layout == "sky-dome" and g.count])
-    camera = generate_camera(spec.camera, stage, terrain, reach=reach)
+    camera = generate_camera(spec.camera, stage, terrain, reach=reach, props=props, audience=audience)
     lo, hi = _bounds(terrain, stage, audience, props)
     performance = resolve_performance(spec, seed_to_int(seed), stage, audience, props, lights, camera, terrain,
                                       reach=reach)

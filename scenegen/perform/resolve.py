@@ -74,7 +74,7 @@ class _Resolver:
                  camera: Any, terrain: Any, reach: float):
         self.spec, self.seed = spec, seed
         self.stage, self.props, self.lights, self.camera = stage, props, lights, camera
-        self.terrain, self.reach = terrain, reach
+        self.terrain, self.reach, self.audience = terrain, reach, tuple(audience)
         self.names = [g.name for g in audience]
         perf: PerformanceSpec = spec.performance
         self.scale = 60.0 / perf.tempo if perf.unit == "beats" and perf.tempo else 1.0
@@ -172,7 +172,8 @@ class _Resolver:
         cam_spec = dataclasses.replace(self.spec.camera, framing=cue.framing, position=cue.position,
                                        look_at=cue.look_at, fov=cue.fov if cue.fov is not None
                                        else self.spec.camera.fov)
-        cam = generate_camera(cam_spec, self.stage, self.terrain, reach=self.reach)
+        cam = generate_camera(cam_spec, self.stage, self.terrain, reach=self.reach, props=self.props,
+                              audience=self.audience)
         cut = cue.move == "cut"
         return CameraEvent(kind="camera", at=self.sec(cue.at), length=0.0 if cut else self.sec(cue.length),
                            source=source, label=cue.label, position=_t3(cam.position), look_at=_t3(cam.look_at),

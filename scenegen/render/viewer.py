@@ -454,7 +454,7 @@ class Viewer(pyglet.window.Window):
     def do(self, action: str, key_name: str = "", shift: bool = False) -> None:
         """Carry out one action of controls.BINDINGS."""
         c = self.controls
-        if action in ("focus_stage",):
+        if action in ("shot",):
             self._take_camera()
         if action == "help":
             self.hud.show_help = not self.hud.show_help
@@ -477,13 +477,11 @@ class Viewer(pyglet.window.Window):
                 c.time = self.transport.position
             else:
                 c.time = 0.0
-        elif action == "focus_stage":
-            st = self.scene.stage
-            c.focus((st.center[0], st.top, st.center[1]), st.radius)
-            self._set_fly(False)
+        elif action == "shot":
+            self.take_shot(int(key_name.lstrip("_").replace("NUM_", "")) - 1)
         elif action == "focus_sphere":
             digit = int(key_name.lstrip("_").replace("NUM_", ""))
-            self.focus_sphere(digit - 2)
+            self.focus_sphere(digit - 1)
         elif action == "fly":
             self._set_fly(not c.fly)
         elif action == "pause":
@@ -545,6 +543,17 @@ class Viewer(pyglet.window.Window):
             self.set_exclusive_mouse(on)
         except Exception:
             pass
+
+    def take_shot(self, i: int) -> None:
+        """Cut to the scene's shot i (gen.camera.shot_names order)."""
+        from ..gen.camera import scene_shot, shot_names
+        names = shot_names(self.scene)
+        if not 0 <= i < len(names):
+            self.say(f"there is no shot {i + 1} (the scene has {len(names)})")
+            return
+        self.controls.view = View.of(scene_shot(self.scene, names[i]))
+        self._set_fly(False)
+        self.say(f"shot {i + 1}: {names[i]}")
 
     def focus_sphere(self, i: int) -> None:
         sph = self.scene.props.spheres
