@@ -97,7 +97,8 @@ def test_arc_in_front_of_the_mark(stage: Stage, count: int) -> None:
     assert spin[1] + bend[0] == pytest.approx(stage.mark[1] + 6.0, abs=1e-4)   # its middle `spread` ahead
     if count > 1:
         theta = np.arctan2(*(xz(s.center_i) - spin).T)
-        assert np.allclose(np.diff(theta), np.diff(theta)[0], atol=1e-5) and theta[-1] - theta[0] <= np.radians(60) + 1e-6
+        assert np.allclose(np.diff(theta), np.diff(theta)[0], atol=1e-5)
+        assert theta[-1] - theta[0] <= np.radians(60) + 1e-6
         # Neighbours stand apart: no sphere hides the next from the front.
         gap = np.hypot(*np.diff(xz(s.center_i), axis=0).T)
         assert np.all(gap >= 3.8 * float(s.radius_i.max()) - 1e-4)
