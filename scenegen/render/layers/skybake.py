@@ -21,7 +21,7 @@ from ..offscreen import Framebuffer
 from ..shaders import load_program
 from .base import VertexArray, set_uniforms
 
-__all__ = ["SkyBake", "BAKE_SIZE", "BAKE_STEP", "BAKE_UNITS", "bake_time", "baked_defines"]
+__all__ = ["SkyBake", "BAKE_SIZE", "BAKE_STEP", "BAKE_UNITS", "bake_time", "baked_defines", "fill_targets"]
 
 BAKE_SIZE = (1024, 512)        # texels over the whole sphere: 0.35° a side
 BAKE_STEP = 0.25               # seconds between bakes; the fastest streak drifts 0.2° in that time
@@ -32,6 +32,26 @@ _PARTS = ("u_sky_bake_glow", "u_sky_bake_weights", "u_sky_bake_over")
 def baked_defines() -> dict[str, Any]:
     """Defines for a program that reads the bake through sky_mirror()."""
     return {"SKY_BAKED": 1}
+
+
+def fill_targets(passes: list[tuple[Any, Framebuffer]], vao: VertexArray, uniforms: dict[str, Any]) -> None:
+    """Draw one full-screen triangle with each (program, target) into its target, then give back the
+    framebuffer and viewport that were bound before: an offscreen pass in the middle of a frame."""
+    fbo, vp = gl.GLint(), (gl.GLint * 4)()
+    gl.glGetIntegerv(gl.GL_DRAW_FRAMEBUFFER_BINDING, fbo)
+    gl.glGetIntegerv(gl.GL_VIEWPORT, vp)
+    gl.glDisable(gl.GL_DEPTH_TEST)
+    gl.glDisable(gl.GL_BLEND)
+    vao.bind()
+    for program, target in passes:
+        target.bind()
+        program.use()
+        set_uniforms(program, uniforms)
+        gl.glDrawArrays(gl.GL_TRIANGLES, 0, 3)
+    gl.glBindVertexArray(0)
+    gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.value)
+    gl.glViewport(vp[0], vp[1], vp[2], vp[3])
+    gl.glEnable(gl.GL_DEPTH_TEST)
 
 
 def bake_time(time: float) -> float:
@@ -64,25 +84,10 @@ class SkyBake:
         t = bake_time(time)
         if t == self.baked_at:
             return 0
-        fbo, vp = gl.GLint(), (gl.GLint * 4)()
-        gl.glGetIntegerv(gl.GL_DRAW_FRAMEBUFFER_BINDING, fbo)
-        gl.glGetIntegerv(gl.GL_VIEWPORT, vp)
-        gl.glDisable(gl.GL_DEPTH_TEST)
-        gl.glDisable(gl.GL_BLEND)
-        self.empty.bind()
-        calls = 0
-        for part, (program, target) in enumerate(zip(self.programs, self.targets)):
-            if part == 1 and self.cycle_baked:
-                continue                    # the weights do not change with time
-            calls += 1
-            target.bind()
-            program.use()
-            set_uniforms(program, {"u_time": t})
-            gl.glDrawArrays(gl.GL_TRIANGLES, 0, 3)
-        gl.glBindVertexArray(0)
-        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.value)
-        gl.glViewport(vp[0], vp[1], vp[2], vp[3])
-        gl.glEnable(gl.GL_DEPTH_TEST)
+        passes = [(program, target) for part, (program, target) in enumerate(zip(self.programs, self.targets))
+                  if not (part == 1 and self.cycle_baked)]          # the weights do not change with time
+        fill_targets(passes, self.empty, {"u_time": t})
+        calls = len(passes)
         self.baked_at, self.cycle_baked = t, True
         return calls
 

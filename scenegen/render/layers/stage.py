@@ -10,7 +10,7 @@ from .. import packing
 from ..offscreen import Framebuffer
 from ..shaders import load_program
 from .base import Frame, MeshLayer, OpaqueGroup, VertexArray, set_uniforms
-from .skybake import SkyBake, baked_defines
+from .skybake import SkyBake, baked_defines, fill_targets
 
 __all__ = ["StageLayer"]
 
@@ -81,20 +81,7 @@ class _SpheresNow:
     def update(self, time: float) -> int:
         if time == self.at:
             return 0
-        fbo, vp = gl.GLint(), (gl.GLint * 4)()
-        gl.glGetIntegerv(gl.GL_DRAW_FRAMEBUFFER_BINDING, fbo)
-        gl.glGetIntegerv(gl.GL_VIEWPORT, vp)
-        gl.glDisable(gl.GL_DEPTH_TEST)
-        gl.glDisable(gl.GL_BLEND)
-        self.target.bind()
-        self.program.use()
-        set_uniforms(self.program, {"u_time": float(time)})
-        self.empty.bind()
-        gl.glDrawArrays(gl.GL_TRIANGLES, 0, 3)
-        gl.glBindVertexArray(0)
-        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.value)
-        gl.glViewport(vp[0], vp[1], vp[2], vp[3])
-        gl.glEnable(gl.GL_DEPTH_TEST)
+        fill_targets([(self.program, self.target)], self.empty, {"u_time": float(time)})
         self.at = time
         return 1
 
