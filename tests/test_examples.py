@@ -20,9 +20,9 @@ SEEDS = EXAMPLES_DIR
 # deliberate change of an algorithm or of an example); a change that was not meant to move the output
 # and still moves these is a determinism bug.
 GOLDEN = {
-    "grand-auditorium.yaml": "0549fae9cdcf8b63766555101d1913613c784e0ec6079536fb0d97890f8bf5ed",
-    "liquid-silver-stage.yaml": "e4bf3cb5e86692fa2aac0561244c1327f2d2d3521974bcb6c55669bbe6a5a0d9",
-    "minimal.yaml": "93645bd5f961d76aa88878675edef2c69da16d71123f4fdd17bbfa0cddb7018f",
+    "grand-auditorium.yaml": "a3eae8b721fcabe934ebd02946ab0bcd445f516c5a7d308c10457224dbd0c625",
+    "liquid-silver-stage.yaml": "1349bd1f902cb1844582f040c57494668f7a31358a4ab90a0e79dafdf9113d53",
+    "minimal.yaml": "c592dfef563fbe1295629bd5f09217c913aea5e7c95dbaf7e8632163326850ac",
 }
 
 _scenes: dict[str, Scene] = {}
