@@ -278,9 +278,10 @@ def test_every_stage_material_draws(material: str, shape: str) -> None:
     spec = small_spec("liquid-silver-stage.yaml", count=200)
     spec = dataclasses.replace(spec, stage=dataclasses.replace(spec.stage, material=material, shape=shape))
     scene = make(spec)
-    img, stats = render(scene)
-    stage_px = View.from_camera(scene.camera).project(
-        np.array([[scene.stage.center[0], scene.stage.top, scene.stage.center[1]]]), SIZE)[0][0]
+    from scenegen.gen.camera import scene_shot
+    view = View.of(scene_shot(scene, "stage"))          # the whole stage (the example opens on its crowd)
+    img, stats = render(scene, camera=view)
+    stage_px = view.project(np.array([[scene.stage.center[0], scene.stage.top, scene.stage.center[1]]]), SIZE)[0][0]
     x, y = int(stage_px[0]), int(stage_px[1])
     assert luminance(img)[y - 2:y + 3, x - 2:x + 3].mean() > 40.0
     assert stats["layers"]["stage"] == 1
