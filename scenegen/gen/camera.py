@@ -276,9 +276,10 @@ def generate_camera(spec: CameraSpec, stage: Stage, terrain: Terrain, reach: flo
 
 
 def shot_names(scene: Any) -> tuple[str, ...]:
-    """The scene's shots: the seed file's own (camera.shots) first, then every built-in framing."""
+    """The scene's shots: every built-in framing (a seed-file shot of the same name in its place), then the
+    seed file's own (camera.shots) in their order."""
     own = tuple(s.name for s in scene.spec.camera.shots)
-    return own + tuple(f for f in FRAMINGS if f not in own)
+    return FRAMINGS + tuple(n for n in own if n not in FRAMINGS)
 
 
 def _scene_reach(spec: Any) -> float:
