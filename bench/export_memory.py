@@ -30,7 +30,7 @@ ROWS = {
     "json": (".json", [], 4097, 4_000_000, 1_000_000, "json"),
     "glb": (".glb", [], 4097, 4_000_000, 1_000_000, "glb"),
     "gltf --separate-bin": (".gltf", ["--separate-bin"], 4097, 4_000_000, 1_000_000, "glb"),
-    "gltf (embedded)": (".gltf", [], 2049, 1_200_000, 1_000_000, "gltf"),
+    "gltf (embedded)": (".gltf", [], 2049, 700_000, 1_000_000, "gltf"),
     "glb --instances nodes": (".glb", ["--instances", "nodes"], 4097, 1_000_000, 1_000_000, "nodes"),
     "json --inline": (".json", ["--inline"], 1025, 600_000, 1_000_000, "inline"),
 }
