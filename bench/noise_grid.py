@@ -8,8 +8,8 @@ Peers, each called the fastest way it offers:
   pyfastnoisesimd (FastNoiseSIMD; genAsGrid / genFromCoords, one worker thread, the widest SIMD the CPU has),
   FastNoiseLite (pyfastnoiselite; gen_from_coords on float32 coordinates),
   the C `noise` package (pnoise2 in a list comprehension over Python floats, its fastest call from Python).
-The ratio is ours over the fastest peer (its time / ours). Ours runs on the compiled engine (numba) and
-is also shown on numpy alone.
+Ratios are speed ratios ("ours is 2x" a row: that row takes twice ours' time). Ours runs on the compiled
+engine (numba) and is also shown on numpy alone.
 
 The algorithms are not the same, so the ratios compare work of one kind, not identical output:
   scenegen: 2-D improved Perlin (Perlin's gradient set), float64, bit-identical on every CPU (no fast-math,
@@ -148,11 +148,11 @@ def table(title: str, med: dict[str, float], peer_names: list[str], work: float)
     fastest = min(peer_names, key=lambda k: med[k])
     print(f"{title}: ours vs the fastest peer ({fastest}) = {med[fastest] / med['ours']:.2f}x"
           f"   [numpy only: {med[fastest] / med['ours, numpy only']:.2f}x]")
-    head = f"  {'':<34}{'vs ours':>9}{'ms':>10}{'M point·octaves/s':>20}"
+    head = f"  {'':<40}{'ours is':>9}{'ms':>10}{'M point·octaves/s':>20}"
     print(head)
     for name in ["ours", "ours, numpy only", *peer_names]:
-        rel = f"{med['ours'] / med[name]:.2f}" if name != "ours" else "1"
-        print(f"  {name:<34}{rel:>9}{med[name] * 1e3:>10.1f}{work / med[name] / 1e6:>20.0f}")
+        rel = f"{med[name] / med['ours']:.2f}x" if name != "ours" else "-"
+        print(f"  {name:<40}{rel:>9}{med[name] * 1e3:>10.1f}{work / med[name] / 1e6:>20.0f}")
     print()
 
 

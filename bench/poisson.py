@@ -14,8 +14,6 @@ Peers: `pip install -e .[bench]` (scipy).
 from __future__ import annotations
 
 import argparse
-import math
-import random
 import statistics
 import sys
 import time
@@ -26,50 +24,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from audience import bridson  # bench/audience.py: Bridson's algorithm as usually written
+
 from scenegen.gen.audience import _BATCHES
 from scenegen.gen.poisson import poisson_disc
-
-
-def bridson(side: float, r: float, seed: int, k: int = 30) -> int:
-    """Bridson's algorithm (2007) as usually written, pure Python: grid, active list, k tries in r…2r."""
-    rnd = random.Random(seed)
-    cell = r / math.sqrt(2.0)
-    g = int(math.ceil(side / cell))
-    grid = [-1] * (g * g)
-    pts: list[tuple[float, float]] = []
-    active: list[int] = []
-
-    def fits(x: float, y: float) -> bool:
-        gx, gy = int(x / cell), int(y / cell)
-        for j in range(max(gy - 2, 0), min(gy + 3, g)):
-            for i in range(max(gx - 2, 0), min(gx + 3, g)):
-                q = grid[j * g + i]
-                if q >= 0:
-                    px, py = pts[q]
-                    if (px - x) ** 2 + (py - y) ** 2 < r * r:
-                        return False
-        return True
-
-    def add(x: float, y: float) -> None:
-        grid[int(y / cell) * g + int(x / cell)] = len(pts)
-        pts.append((x, y))
-        active.append(len(pts) - 1)
-
-    add(rnd.uniform(0, side), rnd.uniform(0, side))
-    while active:
-        a = rnd.randrange(len(active))
-        px, py = pts[active[a]]
-        for _ in range(k):
-            ang = rnd.uniform(0.0, 2.0 * math.pi)
-            rad = r * math.sqrt(rnd.uniform(1.0, 4.0))
-            x, y = px + rad * math.cos(ang), py + rad * math.sin(ang)
-            if 0.0 <= x < side and 0.0 <= y < side and fits(x, y):
-                add(x, y)
-                break
-        else:
-            active[a] = active[-1]
-            active.pop()
-    return len(pts)
 
 
 def scipy_disk(side: float, seed: int) -> int:
@@ -91,7 +49,7 @@ def main() -> None:
     rows: list[tuple[str, float, Callable[[int], int]]] = [
         (f"scenegen ({_BATCHES} batches, as the audience)", big, lambda s: ours(big, s, _BATCHES)),
         ("scenegen (1 batch)", big, lambda s: ours(big, s, 1)),
-        ("Bridson k=30, pure Python", 180.0, lambda s: bridson(180.0, 1.0, s)),
+        ("Bridson k=30, pure Python", 180.0, lambda s: bridson(180.0, 180.0, 1.0, s)),
     ]
     try:
         import scipy

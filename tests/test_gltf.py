@@ -470,6 +470,16 @@ def test_golden_small_glb(small_scene: Scene) -> None:
     assert gltf_bytes(small_scene)[0] == data
 
 
+def test_glb_is_streamed_from_the_arrays(small_scene: Scene, tmp_path: Path) -> None:
+    # The file goes out piece by piece, the buffer's pieces being views of the arrays, never one joined copy.
+    main, side = gltf_module._file_pieces(small_scene, True, None, "gpu")
+    assert side is None and len(main) > 10
+    normals = small_scene.terrain.normal_zx
+    assert any(isinstance(p, memoryview) and np.shares_memory(np.frombuffer(p, np.uint8), normals) for p in main)
+    export_gltf(small_scene, tmp_path / "s.glb")
+    assert (tmp_path / "s.glb").read_bytes() == b"".join(main) == gltf_bytes(small_scene)[0]
+
+
 # ---------------------------------------------------------------------------------------- geometry
 
 @pytest.mark.parametrize("slices,stacks", [(3, 2), (8, 5), (48, 24)])

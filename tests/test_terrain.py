@@ -290,6 +290,19 @@ def test_threaded_blocks_match_one_block():
 
 # ----------------------------------------------------------------------------------------- the engines
 
+def test_the_job_loads_the_compiled_kernels(monkeypatch):
+    from scenegen import jit
+    if not jit.available():
+        pytest.skip("numba is not installed (or SCENEGEN_NO_JIT is set)")
+    jit.reset()
+    assert not jit.prepare(jit.LOAD_WORK - 1) and not jit.use(jit.MIN_ELEMS - 1, jit.LOAD_WORK)
+    # 801² x (6 octaves + the look pass) repays the load, although each 256-row noise call would not.
+    assert 256 * 801 * 6 < jit.LOAD_WORK <= 801 * 801 * 7
+    make(TerrainSpec(resolution=801))
+    assert jit.loaded()
+    jit.reset()
+
+
 @pytest.mark.parametrize("changes", [
     {},
     {"noise": NoiseSpec(type="ridged", octaves=4), "warp": WarpSpec(amount=25.0),
