@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,25 @@ def small_scene(small_spec: SeedSpec):
     from scenegen.gen.scene import generate
 
     return generate(small_spec)
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int) -> Iterator[None]:
+    """Fail (instead of waiting forever) if the body has not returned after `seconds`.
+
+    A guard against hangs, not a speed check: the bound is far above the expected time, so load on the
+    machine never decides the result.
+    """
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s: it hangs")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def gl_context_or_skip():  # type: ignore[no-untyped-def]
