@@ -68,6 +68,8 @@ case "$cmd" in
         # The tools the tests run on exports (node + npm): glTF-Validator, gltf-transform, Babylon.js (three.js,
         # a devDependency for the look check by hand, is left out).
         { command -v node && command -v npm; } >/dev/null 2>&1 || apt_install nodejs npm
+        # Debian's chromium runs Babylon.js headless for the browser checks of the glTF animations.
+        command -v chromium >/dev/null 2>&1 || apt_install chromium
         # Again whenever the lock file is newer than what npm last installed (a new tool joined).
         [ -f tests/js/node_modules/.package-lock.json ] && [ ! tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ] \
             || npm ci --prefix tests/js --omit=dev --no-audit --no-fund --loglevel=error
